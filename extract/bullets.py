@@ -1,0 +1,5 @@
+"""TODO stub: bullets (being written)."""
+
+
+def extract_bullet_tasks(doc):
+    return []

@@ -1,0 +1,99 @@
+"""Vietnamese text normalisation: NFC, one tone-placement convention, whitespace.
+
+The corpus mixes two tone-placement conventions in the same documents ("Uỷ" and
+"Ủy", "hoá" and "hóa"). Everything that matches text (units, references, cue
+words) first goes through :func:`normalize`, which applies Unicode NFC and the
+*modern* convention of the extraction schema: in an open syllable whose rhyme
+is ``oa``, ``oe`` or ``uy`` the tone mark sits on the first vowel
+("hóa", "xòe", "Ủy", "thủy"). Syllables with a final consonant or vowel
+("hoàng", "khuyến", "khuỷu") and ``qu`` + vowel ("quý") are the same in both
+conventions and are left alone.
+
+The original text is kept for display and provenance; :func:`explain` says what
+normalisation changed, like ftfy's ``fix_and_explain``.
+
+>>> normalize("Uỷ ban nhân dân xã, văn hoá")
+'Ủy ban nhân dân xã, văn hóa'
+>>> normalize("quý  khuỷu\\u00a0hoàng")
+'quý khuỷu hoàng'
+>>> fold("Phòng Văn hoá – Xã hội")
+'phong van hoa - xa hoi'
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Combining tone marks of Vietnamese (grave, acute, tilde, hook above, dot below).
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+_SYLLABLE = re.compile(r"[^\W\d_]+", re.UNICODE)
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+# Dashes and hyphen-like characters folded to "-" for matching only.
+_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+_OPEN_RHYMES = ("oa", "oe", "uy")
+
+
+def _retone(word: str) -> str:
+    """Move the tone mark of one syllable to the modern position."""
+    decomposed = unicodedata.normalize("NFD", word)
+    tone = [c for c in decomposed if c in _TONES]
+    if len(tone) != 1:
+        return word
+    bare = "".join(c for c in decomposed if c not in _TONES)
+    base = unicodedata.normalize("NFC", bare)
+    low = base.lower()
+    # Rhyme is exactly oa/oe/uy at the end, not part of "qu" + vowel.
+    if len(low) < 2 or not low.endswith(_OPEN_RHYMES):
+        return word
+    stem = low[:-2]
+    if stem.endswith("q") or (stem and stem[-1] in "aăâeêioôơuưy"):
+        return word
+    target = len(base) - 2  # the first vowel of the pair
+    out = []
+    for i, ch in enumerate(base):
+        if i == target:
+            ch = unicodedata.normalize("NFC", unicodedata.normalize("NFD", ch) + tone[0])
+        out.append(ch)
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+def normalize_tones(text: str) -> str:
+    """NFC and modern tone placement, nothing else (keeps spacing and length of lines)."""
+    text = unicodedata.normalize("NFC", text)
+    return _SYLLABLE.sub(lambda m: _retone(m.group(0)), text)
+
+
+def normalize(text: str) -> str:
+    """NFC, modern tone placement, and single spaces (no leading/trailing space)."""
+    return _SPACES.sub(" ", normalize_tones(text)).strip()
+
+
+def collapse(text: str) -> str:
+    """Collapse runs of white space (including newlines) to one space."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def strip_diacritics(text: str) -> str:
+    """Remove Vietnamese diacritics ("đ" becomes "d"); used for tolerant matching."""
+    decomposed = unicodedata.normalize("NFD", text)
+    bare = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    return bare.replace("đ", "d").replace("Đ", "D")
+
+
+def fold(text: str) -> str:
+    """Matching key: normalised, lower case, no diacritics, dashes unified, single spaces."""
+    return collapse(_DASHES.sub("-", strip_diacritics(normalize(text)).lower()))
+
+
+def explain(text: str) -> list[tuple[str, str]]:
+    """List the (original, normalised) word pairs that :func:`normalize_tones` changes.
+
+    >>> explain("Uỷ ban, hoá học, hóa")
+    [('Uỷ', 'Ủy'), ('hoá', 'hóa')]
+    """
+    changes = []
+    for m in _SYLLABLE.finditer(unicodedata.normalize("NFC", text)):
+        new = _retone(m.group(0))
+        if new != m.group(0):
+            changes.append((m.group(0), new))
+    return changes

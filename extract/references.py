@@ -1,0 +1,5 @@
+"""TODO stub: references (being written)."""
+
+
+def extract_references(doc, plan):
+    return [], []

@@ -1,0 +1,5 @@
+"""TODO stub: units (being written)."""
+
+
+def task_units(raw, plan):
+    return [], []
