@@ -124,6 +124,241 @@ def evaluate(gold_dir, pred_dir, fmt):
         click.echo(scores.table())
 
 
+# --- graph commands (issue #3): build, remove, export, validate, lineage, trace ---------------
+
+def _store_options(f):
+    f = click.option("--endpoint", metavar="URL", help="Remote SPARQL 1.1 endpoint (query URL; updates go to URL/update).")(f)
+    return click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+                        help="Store directory (default $PLANLINEAGE_STORE or ./.planlineage/store).")(f)
+
+
+def _open(store_dir, endpoint, read_only=False):
+    from .graph.store import open_store
+
+    return open_store(store_dir, endpoint=endpoint, read_only=read_only)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@_store_options
+@click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="Extraction processes.")
+def build(paths, store_dir, endpoint, jobs):
+    """Extract documents and load them into the graph (default: the bundled corpus).
+
+    Re-running is idempotent; a changed document replaces its named graph. A
+    document that cannot be read or breaks the shapes gets one error line, the
+    others are loaded, and the exit code is 1.
+
+    \b
+    Example:
+      planlineage build
+      planlineage build data/004_5c5cafd7972287fb.txt --store /tmp/pl
+    """
+    from .extract.batch import expand
+
+    files = expand(paths or [DATA_DIR])
+    with _open(store_dir, endpoint) as store:
+        with click.progressbar(store.build_iter(files, jobs), length=len(files), label="Building",
+                               file=sys.stderr) as outcomes:
+            errors = [o.error for o in outcomes if o.error]
+        for e in errors:
+            click.echo(f"Error: {e}", err=True)
+        click.echo(f"{len(files) - len(errors)} of {len(files)} documents loaded; {store.triple_count()} triples in {store.name}", err=True)
+    if errors:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("source")
+@_store_options
+def remove(source, store_dir, endpoint):
+    """Drop one source document (by file name) from the graph.
+
+    \b
+    Example:
+      planlineage remove 004_5c5cafd7972287fb.txt
+    """
+    with _open(store_dir, endpoint) as store:
+        store.remove_source(source)
+        click.echo(f"removed {source}; {store.triple_count()} triples in {store.name}", err=True)
+
+
+@cli.command()
+@_store_options
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "nq", "jsonld", "graphml"]), default="nq", show_default=True)
+@click.option("-o", "--output", type=click.File("wb"), default="-", help="Output file (default stdout).")
+def export(store_dir, endpoint, fmt, output):
+    """Write the whole graph as Turtle, N-Triples, N-Quads, JSON-LD or GraphML.
+
+    \b
+    Example:
+      planlineage export --format graphml -o plans.graphml
+    """
+    with _open(store_dir, endpoint) as store:
+        store.export(fmt, output)
+
+
+@cli.command()
+@_store_options
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def validate(store_dir, endpoint, fmt):
+    """Check the graph against the SHACL shapes; exit code 3 when it does not conform.
+
+    \b
+    Example:
+      planlineage validate
+    """
+    from .graph.validate import validate_store
+
+    with _open(store_dir, endpoint) as store:
+        violations = validate_store(store)
+    if fmt == "json":
+        click.echo(_dump({"conforms": not violations, "violations": [v.__dict__ for v in violations]}))
+    else:
+        click.echo("\n".join(map(str, violations)) or "The graph conforms to the shapes.")
+    if violations:
+        sys.exit(3)
+
+
+@cli.command()
+@click.argument("plan")
+@_store_options
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def lineage(plan, store_dir, endpoint, fmt):
+    """Every document a plan implements, up to Directive 38-CT/TW.
+
+    PLAN is a file name, a document number or an IRI.
+
+    \b
+    Example:
+      planlineage lineage 004_5c5cafd7972287fb.txt --format json
+    """
+    from .graph.lineage import lineage as run, to_table
+
+    with _open(store_dir, endpoint) as store:
+        result = run(store, plan)
+    click.echo(_dump(result) if fmt == "json" else to_table(result))
+
+
+@cli.command()
+@click.argument("task")
+@_store_options
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def trace(task, store_dir, endpoint, fmt):
+    """The chain from a task up to the Directive's task group.
+
+    TASK is <file name>#<ref> or an IRI.
+
+    \b
+    Example:
+      planlineage trace 004_5c5cafd7972287fb.txt#6.2
+    """
+    from .graph.trace import to_table, trace as run
+
+    with _open(store_dir, endpoint) as store:
+        result = run(store, task)
+    click.echo(_dump(result) if fmt == "json" else to_table(result))
+
+
+# --- questions (issue #4): query, ask, findings, serve -------------------------------------------
+
+@cli.command()
+@click.argument("name", required=False)
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True)
+@click.option("--list", "list_", is_flag=True, help="List the named queries with what they answer.")
+@_store_options
+def query(name, params, fmt, list_, store_dir, endpoint):
+    """Run a named SPARQL query (or a .rq file) with parameters bound as RDF terms.
+
+    \b
+    Example:
+      planlineage query --list
+      planlineage query units_leading_training --format json
+      planlineage query tasks_due --param year=2025 --format csv
+    """
+    from .queries.engine import list_queries, run_query
+    from .queries.formats import render
+
+    if list_ or not name:
+        click.echo("\n".join(f"{q.name:28} {q.summary}" for q in list_queries()))
+        return
+    bad = [p for p in params if "=" not in p]
+    if bad:
+        raise click.UsageError(f"--param {bad[0]!r}: give KEY=VALUE")
+    with _open(store_dir, endpoint, read_only=True) as store:
+        click.echo(render(run_query(store, name, dict(p.split("=", 1) for p in params)), fmt).rstrip("\n"))
+
+
+@cli.command()
+@click.argument("question")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--show-sparql", is_flag=True, help="Print the named query that answers the question.")
+@_store_options
+def ask(question, fmt, show_sparql, store_dir, endpoint):
+    """Answer a plain question in English or Vietnamese (exit 2 when it cannot be mapped).
+
+    \b
+    Example:
+      planlineage ask "which units lead training tasks"
+      planlineage ask "đơn vị nào chủ trì các nhiệm vụ đào tạo" --format json
+    """
+    from .queries.ask import UnknownQuestion, ask as answer
+    from .queries.formats import to_table
+
+    with _open(store_dir, endpoint, read_only=True) as store:
+        try:
+            res = answer(store, question)
+        except UnknownQuestion as e:
+            click.echo(str(e), err=True)
+            sys.exit(2)
+    if show_sparql:
+        click.echo(f"# {res['query']} {res['params']}\n{res['sparql']}", err=fmt == "json")
+    keys = ("question", "query", "params", "columns", "rows")
+    click.echo(_dump({k: res[k] for k in keys}) if fmt == "json" else to_table(res["answer"]))
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@_store_options
+def findings(fmt, store_dir, endpoint):
+    """What a reviewer of the plan cascade must look at, with evidence (plans, tasks, lines).
+
+    \b
+    Example:
+      planlineage findings --format json
+    """
+    from .queries.findings import findings as find, to_table
+
+    with _open(store_dir, endpoint, read_only=True) as store:
+        items = find(store)
+    click.echo(_dump(items) if fmt == "json" else to_table(items))
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--timeout", "timeout_s", default=30.0, show_default=True, help="Query time limit in seconds.")
+@click.option("--max-bytes", default=10_000_000, show_default=True, help="Result size limit in bytes.")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Store directory (default $PLANLINEAGE_STORE or ./.planlineage/store).")
+def serve(host, port, timeout_s, max_bytes, store_dir):
+    """A read-only SPARQL 1.1 endpoint over the store (oxigraph server behind a guard).
+
+    \b
+    Example:
+      planlineage serve --port 7878   # then query http://127.0.0.1:7878/query
+    """
+    import os
+
+    from .graph.store import DEFAULT_STORE
+    from .queries.serve import serve as run
+
+    store = store_dir or Path(os.environ.get("PLANLINEAGE_STORE") or DEFAULT_STORE)
+    run(store, host, port, timeout_s, max_bytes,
+        ready=lambda url: click.echo(f"SPARQL endpoint (read-only) at {url}", err=True))
+
+
 def main():
     """Console-script entry point."""
     cli()

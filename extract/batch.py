@@ -36,12 +36,16 @@ def _warm() -> None:
     get_nlp()
 
 
+#: File endings a directory is searched for (a file named explicitly is always tried).
+DOCUMENT_SUFFIXES = (".txt",)
+
+
 def expand(paths) -> list[Path]:
-    """Files named by ``paths``; a directory stands for the ``*.txt`` files in it."""
+    """Files named by ``paths``; a directory stands for the documents in it (see DOCUMENT_SUFFIXES)."""
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(x for x in p.iterdir() if x.is_file() and not x.name.startswith(".")))
+            out.extend(sorted(x for x in p.iterdir() if x.is_file() and x.suffix.lower() in DOCUMENT_SUFFIXES))
         else:
             out.append(p)
     return out

@@ -1,6 +1,379 @@
-"""TODO stub: meta (being written)."""
+"""Plan metadata: title, type, number, issuer, level, province, commune, date, signer.
+
+Follows the layout of Vietnamese administrative documents: the header (issuing
+body left, national motto right, "Số:" line, place and date line), the heading
+("KẾ HOẠCH") with the subject line under it, the preamble ("UBND xã ... ban hành
+Kế hoạch"), the signature block ("TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / ... /
+name") and the appendix caption ("Kèm theo Kế hoạch số 345/KH-UBND ngày ...").
+Cue words live in ``extract/lexicon/meta_cues.json``; bodies and provinces in
+``issuers_bodies.tsv`` and ``places_provinces.tsv``.
+
+>>> from planlineage.extract.document import Document
+>>> doc = Document.from_text("UBND XÃ A\\nSố: 12/KH-UBND   A, ngày 3 tháng 7 năm 2025\\nKẾ HOẠCH\\nVề việc X", "x.txt")
+>>> p = extract_plan(doc)  # doctest: +SKIP
+>>> p["number"], p["date"], p["issuer"]  # doctest: +SKIP
+('12/KH-UBND', '2025-07-03', 'Ủy ban nhân dân xã A')
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+
+from .abbrev import expand_abbreviations
+from .document import Document
+from .normalize import collapse, fold, normalize
+
+LEXICON = Path(__file__).resolve().parent / "lexicon"
+#: A space left by a line wrap inside a document symbol ("38- CT/TW", "599/KH-" + "UBND").
+WRAPPED_GAP = re.compile(r"(?<=[0-9A-Za-zĐđ][/-])\s+(?=[0-9A-ZĐ])")
+_NUMBER = re.compile(r"(\d+[a-z]?(?:/\d{4})?[/-][^\W\d_][\w&.-]*(?:/[\w&.-]+)*)")
+_DATE_WORDS = re.compile(r"ngày\s*(\d{1,2})?\s*tháng\s*(\d{1,2})?\s*năm\s*(\d{4})", re.I)
+_DATE_SLASH = re.compile(r"ngày\s*(\d{1,2})?\s*/\s*(\d{1,2})?\s*/\s*(\d{4})", re.I)
 
 
-def extract_plan(doc):
-    return {"title": "", "doc_type": "KH", "number": None, "issuer": "", "level": "commune",
-            "province": None, "commune": None, "date": None, "signer": None}
+@lru_cache(maxsize=1)
+def cues() -> dict:
+    """The layout cues of ``meta_cues.json``."""
+    return json.loads((LEXICON / "meta_cues.json").read_text(encoding="utf-8"))
+
+
+def _tsv(name: str) -> list[list[str]]:
+    rows = []
+    for line in (LEXICON / name).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            rows.append(line.split("\t"))
+    return rows[1:]
+
+
+@lru_cache(maxsize=1)
+def bodies() -> list[str]:
+    """Issuing bodies (full form), longest first."""
+    return sorted((normalize(r[0]) for r in _tsv("issuers_bodies.tsv")), key=len, reverse=True)
+
+
+@lru_cache(maxsize=1)
+def provinces() -> list[str]:
+    """Province and city names, longest first."""
+    return sorted((normalize(r[0]) for r in _tsv("places_provinces.tsv")), key=len, reverse=True)
+
+
+def join_wrapped(text: str) -> str:
+    """Collapse white space and close gaps that line wraps leave inside document symbols.
+
+    text (str): lines joined with spaces or newlines.
+    RETURNS (str): one line, e.g. "Kế hoạch số 599/KH-UBND" from "Kế hoạch số 599/KH-\\nUBND".
+    """
+    return WRAPPED_GAP.sub("", collapse(text))
+
+
+# ---------------------------------------------------------------- title
+
+def heading_line(doc: Document) -> tuple[int, str] | None:
+    """First line that is a document-type heading ("KẾ HOẠCH"), with the type code.
+
+    RETURNS (tuple[int, str] | None): (1-based line, code such as "KH"), or None.
+    """
+    from .nlp import find_spans
+
+    for n in range(1, min(len(doc), 80) + 1):
+        text = normalize(doc.line(n))
+        if not text or text != text.upper() or len(text) > 40:
+            continue
+        spans = [s for s in find_spans(text, "DOC_TYPE") if s.start_char == 0]
+        if spans:
+            longest = max(spans, key=lambda s: s.end_char)
+            if not text[longest.end_char:].strip(" .:"):
+                return n, longest.id_
+    return None
+
+
+def title_lines(doc: Document) -> tuple[int, int] | None:
+    """First and last line of the subject under the heading, or None without a heading."""
+    found = heading_line(doc)
+    if not found:
+        return None
+    start = end = None
+    for n in range(found[0] + 1, min(len(doc), found[0] + 30) + 1):
+        text = normalize(doc.line(n))
+        if not text:
+            continue
+        if re.fullmatch(r"[-_=*.~ ]{3,}", text) or re.match(r"(?:[IVX]+|\d+)\.\s", text):
+            break
+        if start is not None and (re.match(r"(?:Thực hiện|Căn cứ|Triển khai|Xét|Theo|Nhằm|Để)\b", text)):
+            break
+        if start is None:
+            start = n
+        end = n
+        if end - start >= 12:
+            break
+    return (start, end) if start else None
+
+
+# ---------------------------------------------------------------- header
+
+def _header_lines(doc: Document) -> list[int]:
+    found = heading_line(doc)
+    return list(range(1, found[0])) if found else []
+
+
+def _proper(upper: str) -> str:
+    """Write an upper-case header name in normal case: body, level word, place name."""
+    text = normalize(upper)
+    low = fold(text)
+    body = next((b for b in bodies() if low.startswith(fold(b))), None)
+    if body is None:
+        return text[:1] + text[1:].lower()
+    rest = text[len(body):].strip()
+    for level in sorted(cues()["levels"], key=len, reverse=True):
+        if fold(rest).startswith(fold(level) + " ") or fold(rest) == fold(level):
+            name = rest[len(level):].strip()
+            name = next((p for p in provinces() if fold(p) == fold(name)), None) or " ".join(
+                w[:1].upper() + w[1:].lower() for w in name.split())
+            return collapse(f"{body} {level} {name}")
+    return collapse(f"{body} {rest.lower()}")
+
+
+def _header_issuer(doc: Document) -> str | None:
+    motto = re.compile(cues()["motto"])
+    parts = []
+    for n in _header_lines(doc):
+        line = normalize(doc.line(n))
+        if not line or re.match(cues()["number_line"], fold(line)):
+            continue
+        f = fold(line)
+        m = motto.search(f)
+        if m:
+            line = line[:m.start()].strip()
+        if line and line == line.upper() and re.search(r"[^\W\d_]", line):
+            parts.append(line.strip(" -–"))
+    if not parts:
+        return None
+    text = expand_abbreviations(" ".join(parts))
+    low = fold(text)
+    starts = [low.find(fold(b).upper().lower()) for b in bodies() if fold(b) in low]
+    starts = [s for s in starts if s >= 0]
+    if starts:
+        text = text[max(starts):] if max(starts) > 0 and any(
+            low[max(starts):].startswith(fold(b)) for b in bodies()) else text
+    return _proper(text)
+
+
+def _preamble_issuer(doc: Document) -> str | None:
+    lines = title_lines(doc)
+    first = (lines[1] + 1) if lines else 1
+    text = join_wrapped(" ".join(doc.lines[first - 1:first + 60]))
+    verb = re.compile(rf"\s+(?:{cues()['issue_verbs']})\s+(?:kế hoạch|Kế hoạch)")
+    for m in verb.finditer(text):
+        before = re.split(r"[.;,:]", text[max(0, m.start() - 150):m.start()])[-1]
+        subject = expand_abbreviations(before)
+        low = fold(subject)
+        found = [(i + len(fold(b)), -i) for b in bodies() for i in [low.rfind(fold(b))] if i >= 0]
+        if not found:
+            continue
+        i = -max(found)[1]  # the last body named, in its longest form
+        # "... của Thủ tướng Chính phủ ban hành Kế hoạch": the issuer of a referenced document.
+        if re.search(r"(?:^|\s)(?:cua|tai|theo)\s*$", low[:i]) or re.search(r"\d", subject[i:]):
+            continue
+        return subject[i:].strip()
+    return None
+
+
+def _signature_issuer(doc: Document) -> str | None:
+    for line in doc.lines:
+        m = re.match(r"\s*(?:TM|T/M)\s*[./]?\s*(.+)", normalize(line))
+        if m:
+            return _proper(expand_abbreviations(m.group(1)))
+    return None
+
+
+# ---------------------------------------------------------------- places
+
+def _name_after(text: str, start: int) -> str | None:
+    """Capitalised words (or a number) right after ``start``: a place name."""
+    words = []
+    for w in re.finditer(r"[^\s,.;:()/“”\"]+", text[start:start + 60]):
+        if text[start + w.start() - 1:start + w.start()] not in (" ", "") or (words and "\n" in text[start:start + w.start()]):
+            break
+        token = w.group(0)
+        if token[:1].isupper() or token.isdigit():
+            words.append(token)
+            if len(words) == 4:
+                break
+        else:
+            break
+    return " ".join(words) or None
+
+
+def _level_name(issuer: str, kinds: tuple[str, ...]) -> str | None:
+    for kind in kinds:
+        m = re.search(rf"(?<!\w){kind}\s+", issuer)
+        if m:
+            return _name_after(issuer, m.end())
+    return None
+
+
+def infer_province(text: str) -> str | None:
+    """Most named province or city of a text (from the province lexicon)."""
+    counts = Counter()
+    for p in provinces():
+        n = len(re.findall(rf"(?<!\w){re.escape(p)}(?!\w)", text))
+        if n:
+            counts[p] = n
+    # A longer name contains a shorter one ("Thừa Thiên Huế" / "Huế"): count once.
+    for p in list(counts):
+        for q in list(counts):
+            if p != q and p in q:
+                counts[p] -= counts[q]
+    counts = Counter({k: v for k, v in counts.items() if v > 0})
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _level(issuer: str | None) -> str:
+    if not issuer:
+        return "commune"
+    if re.search(cues()["central"], issuer):
+        return "central"
+    found = []
+    for word, level in cues()["levels"].items():
+        m = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", issuer)
+        if m:
+            found.append((m.start(), level))
+    return min(found)[1] if found else "commune"
+
+
+def _complete_issuer(issuer: str, text: str, province: str | None, commune: str | None) -> str:
+    """Add the level word or place name an issuer leaves implicit, from the text."""
+    levels = sorted(cues()["levels"], key=len, reverse=True)
+    last = issuer.split()[-1] if issuer else ""
+    if any(issuer.endswith(" " + lv) for lv in ("tỉnh", "thành phố")) and province:
+        return f"{issuer} {province}"
+    if any(issuer.endswith(" " + lv) for lv in ("xã", "phường", "đặc khu")) and commune:
+        return f"{issuer} {commune}"
+    has_level = any(re.search(rf"(?<!\w){re.escape(lv)}(?!\w)", issuer) for lv in levels)
+    if not has_level and last:
+        alt = "|".join(re.escape(lv) for lv in levels)
+        pat = re.compile(rf"{re.escape(fold(issuer))} ({'|'.join(re.escape(fold(lv)) for lv in levels)})(?!\w)")
+        found = Counter(m.group(1) for m in pat.finditer(fold(expand_abbreviations(text))))
+        del alt
+        if found:
+            word = found.most_common(1)[0][0]
+            level = next(lv for lv in levels if fold(lv) == word)
+            return f"{issuer} {level}"
+    return issuer
+
+
+# ---------------------------------------------------------------- number, date, signer
+
+def parse_date(text: str) -> str | None:
+    """First "ngày D tháng M năm Y" or "ngày D/M/Y" of ``text`` as precisely as given.
+
+    RETURNS (str | None): "YYYY-MM-DD", "YYYY-MM" (day blank) or "YYYY".
+    """
+    for rx in (_DATE_WORDS, _DATE_SLASH):
+        m = rx.search(text)
+        if m:
+            day, month, year = m.group(1), m.group(2), m.group(3)
+            if month and day:
+                return f"{year}-{int(month):02d}-{int(day):02d}"
+            if month:
+                return f"{year}-{int(month):02d}"
+            return year
+    return None
+
+
+def _caption(doc: Document) -> str | None:
+    rx = re.compile(cues()["appendix_caption"], re.I)
+    for n in range(1, len(doc) + 1):
+        if rx.search(doc.line(n)):
+            return join_wrapped(" ".join(doc.lines[n - 1:n + 1]))
+    return None
+
+
+def _number_and_date(doc: Document) -> tuple[str | None, str | None]:
+    number = date = None
+    for n in _header_lines(doc):
+        line = normalize(doc.line(n))
+        m = re.match(r"Số\s*:?\s*(\S*)", line)
+        if m and _NUMBER.fullmatch(m.group(1) or ""):
+            number = m.group(1)
+        date = date or parse_date(line)
+    caption = _caption(doc)
+    if caption:
+        m = re.search(r"[Kk]ế hoạch số\s*(\S+)", caption)
+        if number is None and m and _NUMBER.match(m.group(1)):
+            number = _NUMBER.match(m.group(1)).group(1).rstrip(".,")
+        date = date or parse_date(caption)
+    return number, date
+
+
+def extract_signer(doc: Document) -> str | None:
+    """Name under the signature title block ("KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / <name>")."""
+    title = re.compile(cues()["signature_title"])
+    noise = re.compile(cues()["signature_noise"])
+    n = 1
+    while n <= len(doc):
+        line = normalize(doc.line(n))
+        if line and line == line.upper() and title.search(fold(line)):
+            k = n + 1
+            while k <= len(doc):
+                cand = normalize(doc.line(k))
+                if not cand or noise.match(fold(cand)) or (cand == cand.upper() and title.search(fold(cand))):
+                    k += 1
+                    continue
+                words = cand.split()
+                if 2 <= len(words) <= 5 and all(w[:1].isupper() for w in words) and not any(c.isdigit() for c in cand):
+                    return cand if cand != cand.upper() else " ".join(w.capitalize() for w in words)
+                break
+            n = k
+        n += 1
+    return None
+
+
+# ---------------------------------------------------------------- plan
+
+def extract_plan(doc: Document) -> dict:
+    """Metadata of the plan in ``doc`` (the ``plan`` object of the extraction schema).
+
+    doc (Document): the loaded document.
+    RETURNS (dict): title, doc_type, number, issuer, level, province, commune, date, signer.
+    """
+    found = heading_line(doc)
+    lines = title_lines(doc)
+    title = join_wrapped(" ".join(doc.lines[lines[0] - 1:lines[1]])) if lines else ""
+    number, date = _number_and_date(doc)
+    text = doc.text
+    issuer = _header_issuer(doc) or _preamble_issuer(doc) or _signature_issuer(doc) or ""
+    issuer = expand_abbreviations(issuer)
+    province = _level_name(issuer, ("tỉnh", "thành phố", "Thành ủy", "Tỉnh ủy"))
+    if province:
+        province = next((p for p in provinces() if fold(p) == fold(province)), province)
+    else:
+        province = infer_province(text)
+    level = _level(issuer)
+    commune = _level_name(issuer, ("xã", "phường", "đặc khu", "thị trấn")) if level == "commune" else None
+    if level == "commune" and commune is None and issuer:
+        kind = next((k for k in ("đặc khu", "phường", "xã") if re.search(rf"(?<!\w){k}$", issuer)), None)
+        if kind:
+            names = Counter()
+            for m in re.finditer(rf"(?<!\w){kind}\s+", text):
+                name = _name_after(text, m.end())
+                if name:
+                    names[name] += 1
+            commune = names.most_common(1)[0][0] if names else None
+    issuer = _complete_issuer(issuer, text, province, commune) if issuer else issuer
+    if level == "commune" and commune is None:
+        commune = _level_name(issuer, ("xã", "phường", "đặc khu", "thị trấn"))
+    return {
+        "title": title,
+        "doc_type": found[1] if found else "KH",
+        "number": number,
+        "issuer": issuer,
+        "level": _level(issuer) if issuer else level,
+        "province": province,
+        "commune": commune if _level(issuer) == "commune" else None,
+        "date": date,
+        "signer": extract_signer(doc),
+    }

@@ -1,0 +1,75 @@
+"""Trace of a task: task -> parent task -> ... -> national decision -> Directive task group.
+
+Each step says what it is (task, plan or theme), where it comes from (source
+file, ref, document number), its text, its lead unit(s) and, for a task
+derived from a parent task, the alignment score.
+"""
+from __future__ import annotations
+
+from .lineage import describe, lineage
+from .resolve import find_task
+
+
+def _task(store, iri) -> dict:
+    rows = store.query("""SELECT ?ref ?text ?plan ?theme ?aligned ?parent ?score ?lead WHERE {
+        ?t p-plan:isStepOfPlan ?plan ; dcterms:description ?text ; pl:theme ?theme .
+        OPTIONAL { ?t pl:ref ?ref } OPTIONAL { ?t pl:alignedTheme ?aligned }
+        OPTIONAL { ?t prov:qualifiedDerivation ?q . ?q prov:entity ?parent ; pl:score ?score }
+        OPTIONAL { ?t pl:leadUnit ?u . ?u skos:prefLabel ?lead } }""", {"t": iri}).rows
+    r = rows[0]
+    return {"iri": iri, "ref": r["ref"].value if r["ref"] else None, "text": r["text"].value,
+            "plan": r["plan"].value, "theme": (r["aligned"] or r["theme"]).value,
+            "parent": r["parent"], "score": float(r["score"].value) if r["score"] else None,
+            "lead": sorted({x["lead"].value for x in rows if x["lead"] is not None})}
+
+
+def _theme_label(store, theme: str) -> str:
+    rows = store.query("""SELECT ?l WHERE { ?c skos:prefLabel ?l FILTER(lang(?l) = "en") }""",
+                       {"c": __import__("pyoxigraph").NamedNode(theme)}).rows
+    return rows[0]["l"].value if rows else theme.rsplit("/", 1)[-1]
+
+
+def trace(store, task: str) -> dict:
+    """The chain from a task up to the Directive's task group.
+
+    store (GraphStore). task (str): "<file name>#<ref>" or a task IRI.
+    RETURNS (dict): {"steps": [{"kind": "task" | "plan" | "theme", "source", "ref", "number", "text",
+    "lead", "score"}]}; ``score`` is the alignment score of a task to the next (parent) task.
+    """
+    iri = find_task(store, task)
+    steps, seen = [], set()
+    current = None
+    while iri is not None and iri.value not in seen:
+        seen.add(iri.value)
+        current = _task(store, iri)
+        plan = describe(store, [current["plan"]])[current["plan"]]
+        steps.append({"kind": "task", "source": plan["source"], "ref": current["ref"], "number": plan["number"],
+                      "text": current["text"], "lead": current["lead"], "score": current["score"]})
+        iri = current["parent"]
+    lin = lineage(store, current["plan"])
+    by_iri = {a["iri"]: a for a in lin["ancestors"]}
+    longest = max(lin["paths"], key=len, default=[])
+    names = {(a["number"] or a["source"] or a["iri"]): a for a in lin["ancestors"]}
+    for name in longest[1:]:
+        a = names.get(name) or by_iri.get(name)
+        if a is None:
+            continue
+        steps.append({"kind": "plan", "source": a["source"], "ref": None, "number": a["number"],
+                      "text": describe(store, [a["iri"]])[a["iri"]]["title"], "lead": [a["issuer"]] if a["issuer"] else [],
+                      "score": None})
+    theme = current["theme"]
+    steps.append({"kind": "theme", "source": None, "ref": theme.rsplit("/", 1)[-1], "number": "38-CT/TW",
+                  "text": _theme_label(store, theme), "lead": [], "score": None})
+    return {"steps": steps}
+
+
+def to_table(result: dict) -> str:
+    """result (dict): from :func:`trace`. RETURNS (str): one indented line per step."""
+    lines = []
+    for depth, s in enumerate(result["steps"]):
+        where = " ".join(x for x in (s["source"] or s["number"] or "", f"#{s['ref']}" if s["ref"] else "") if x)
+        score = f"  (score {s['score']:.2f})" if s["score"] is not None else ""
+        lead = f"  [lead: {'; '.join(s['lead'])}]" if s["lead"] else ""
+        text = (s["text"] or "")[:100]
+        lines.append(f"{'  ' * depth}{s['kind']}: {where}  {text}{lead}{score}")
+    return "\n".join(lines)

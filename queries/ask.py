@@ -1,0 +1,324 @@
+"""Plain questions, in English or Vietnamese, mapped onto the named queries.
+
+The question forms are data (``queries/questions.json``): each form names a
+query and lists templates such as ``which units lead [the] {concept} tasks``
+or ``don vi nao chu tri [cac|nhung] nhiem vu {concept}``. A question is
+normalised and folded (no diacritics, lower case), so "don vi nao chu tri dao
+tao" and "Đơn vị nào chủ trì đào tạo" are the same question, whatever the tone
+placement. Slot text is cut from the normalised question (accents kept) and
+resolved:
+
+* ``concept``: the longest SKOS label of ``ontology/themes.ttl``, or phrase of
+  ``extract/patterns/theme.jsonl`` / ``activity.jsonl``, found in the slot text.
+  Pattern files are compiled to folded phrase lists on first use, so asking
+  does not load spaCy.
+* ``unit``, ``plan``, ``task``, ``province``: looked up in the store
+  (:func:`planlineage.queries.engine.bind_value`).
+* ``period``: ``2025``, ``2025-Q3`` or ``2025-07``.
+
+A form whose slots do not all resolve is skipped; a question no form maps
+raises :class:`UnknownQuestion`, whose message lists the known forms with an
+example each (the CLI exits 2). Nothing is guessed.
+
+>>> parse("Đơn vị nào chủ trì các nhiệm vụ đào tạo?")[0][:2]
+('units_leading_topic', {'concept': 'đào tạo'})
+>>> parse("don vi nao chu tri dao tao")[0][1]
+{'concept': 'dao tao'}
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import PlanlineageError
+from . import engine
+
+QUESTIONS = Path(__file__).resolve().parent / "questions.json"
+PATTERN_DIR = Path(__file__).resolve().parent.parent / "extract" / "patterns"
+_PERIOD = re.compile(r"^(\d{4})(-q[1-4]|-\d{2})?$")
+_TOKEN = re.compile(r"\{(\w+)\}|\[|\]|\(|\)|\||[^\s\[\](){}|]+|\s+")
+
+
+class UnknownQuestion(PlanlineageError):
+    """A question that no known form maps; the message lists the forms with examples."""
+
+
+@dataclass
+class Form:
+    """One question form of ``questions.json``.
+
+    id (str): form name.
+    query (str): the named query it runs.
+    templates (list[str]): folded templates.
+    examples (dict[str, str]): an example per language.
+    overrides (dict): slot -> {resolved value -> other query name}.
+    fixed (dict[str, str]): parameters the form always sets.
+    regexes (list[re.Pattern]): compiled templates.
+    """
+
+    id: str
+    query: str
+    templates: list[str]
+    examples: dict[str, str]
+    overrides: dict = field(default_factory=dict)
+    fixed: dict = field(default_factory=dict)
+    regexes: list = field(default_factory=list)
+
+
+def compile_template(template: str) -> re.Pattern:
+    """A template as a regular expression over the folded question.
+
+    >>> bool(compile_template("which units lead [the] {concept} tasks").fullmatch("which units lead the x tasks"))
+    True
+    """
+    out = []
+    for m in _TOKEN.finditer(template.strip()):
+        tok = m.group(0)
+        if m.group(1):
+            out.append(f"(?P<{m.group(1)}>.+?)")
+        elif tok == "[":
+            out.append("(?:")
+        elif tok == "]":
+            out.append(r"\s*)?")
+        elif tok == "(":
+            out.append("(?:")
+        elif tok in (")", "|"):
+            out.append(tok)
+        elif tok.isspace():
+            out.append(r"\s*")
+        else:
+            left = r"\b" if re.match(r"\w", tok) else ""
+            right = r"\b" if re.search(r"\w$", tok) else ""
+            out.append(left + re.escape(tok) + right)
+    return re.compile("".join(out) + r"\s*[?.!]*\s*")
+
+
+@lru_cache(maxsize=1)
+def forms() -> list[Form]:
+    """The question forms of ``questions.json``, templates compiled."""
+    try:
+        data = json.loads(QUESTIONS.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as e:
+        raise UnknownQuestion(f"{QUESTIONS}: cannot read question forms ({e})") from None
+    out = []
+    for item in data["forms"]:
+        form = Form(item["id"], item["query"], item["templates"], item["examples"],
+                    item.get("overrides", {}), item.get("fixed", {}))
+        form.regexes = [compile_template(t) for t in form.templates]
+        out.append(form)
+    return out
+
+
+def _fold_char(ch: str) -> str:
+    from ..extract.normalize import strip_diacritics
+
+    f = strip_diacritics(ch).lower()
+    if ch in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212":
+        return "-"
+    return f if len(f) == 1 else ch
+
+
+def fold_aligned(question: str) -> tuple[str, str]:
+    """The normalised question and its folded form, of equal length (character i folds to i)."""
+    from ..extract.normalize import normalize
+
+    text = normalize(question).replace("\u2019", "'")
+    return text, "".join(_fold_char(c) for c in text)
+
+
+def parse(question: str) -> list[tuple[str, dict[str, str], Form]]:
+    """Every (form id, raw slot texts, form) whose template matches the question, in form order.
+
+    question (str): the question as typed.
+    RETURNS (list[tuple]): candidates; slots keep the question's own spelling.
+    """
+    text, folded = fold_aligned(question)
+    out = []
+    for form in forms():
+        for rx in form.regexes:
+            m = rx.fullmatch(folded)
+            if m:
+                slots = {k: text[m.start(k):m.end(k)].strip() for k, v in m.groupdict().items() if v is not None}
+                out.append((form.id, slots, form))
+                break
+    return out
+
+
+def _pattern_phrases() -> list[tuple[str, str]]:
+    """(folded phrase, concept id) from ``extract/patterns/theme.jsonl`` and ``activity.jsonl``.
+
+    Token patterns are flattened when every token is a plain ``LOWER``/``ORTH``/``TEXT``/``NORM``
+    string; patterns using operators or sets are left to the extractor.
+    """
+    from ..extract.normalize import fold
+
+    out = []
+    for name in ("theme.jsonl", "activity.jsonl"):
+        path = PATTERN_DIR / name
+        if not path.exists():
+            continue
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip() or line.lstrip().startswith("//"):
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise UnknownQuestion(f"{path}:{n}: not valid JSON ({e.msg})") from None
+            pattern, cid = item.get("pattern"), item.get("id") or item.get("label", "")
+            if isinstance(pattern, str):
+                phrase = pattern
+            elif isinstance(pattern, list) and all(
+                    isinstance(t, dict) and len(t) == 1 and isinstance(next(iter(t.values())), str)
+                    and next(iter(t)) in ("LOWER", "ORTH", "TEXT", "NORM") for t in pattern):
+                phrase = " ".join(next(iter(t.values())) for t in pattern)
+            else:
+                continue
+            out.append((fold(phrase), str(cid)))
+    return out
+
+
+@lru_cache(maxsize=1)
+def concept_phrases() -> list[tuple[str, str]]:
+    """(folded phrase, concept IRI), longest phrase first: SKOS labels plus pattern-file phrases."""
+    by_local = {}
+    out = []
+    for iri, local, labels in engine.concepts():
+        if local == "other":
+            continue
+        by_local[local] = iri
+        by_local.setdefault(local.rsplit("/", 1)[-1], iri)
+        out += [(lab, iri) for lab in labels]
+    for phrase, cid in _pattern_phrases():
+        key = cid.lower().rsplit(".", 1)[-1]
+        iri = by_local.get(key) or by_local.get(f"activity/{key}")
+        if iri and phrase:
+            out.append((phrase, iri))
+    return sorted(set(out), key=lambda p: (-len(p[0]), p[1].count("/activity/")))
+
+
+def find_concept_in(text: str) -> str | None:
+    """The concept whose longest label occurs (whole words, folded) in ``text``.
+
+    >>> find_concept_in("officials' training").rsplit("/", 1)[-1]
+    'training'
+    >>> find_concept_in("the weather") is None
+    True
+    """
+    folded = " " + re.sub(r"[^\w/]+", " ", fold_aligned(text)[1]) + " "
+    for phrase, iri in concept_phrases():
+        if f" {phrase} " in folded:
+            return iri
+    return None
+
+
+@dataclass
+class Mapping:
+    """A question mapped onto a named query.
+
+    form (str): the form id.
+    query (NamedQuery): the query to run.
+    params (dict[str, str]): parameter values (concepts as IRIs).
+    """
+
+    form: str
+    query: engine.NamedQuery
+    params: dict
+
+
+def _resolve(store, form: Form, slots: dict[str, str]) -> Mapping | None:
+    params = dict(form.fixed)
+    query_name = form.query
+    for slot, raw in slots.items():
+        if slot == "concept":
+            iri = find_concept_in(raw)
+            if iri is None:
+                return None
+            params["concept"] = iri
+            query_name = form.overrides.get("concept", {}).get(iri, query_name)
+        elif slot == "period":
+            value = raw.lower().replace(" ", "")
+            if not _PERIOD.match(value):
+                return None
+            params["period"] = value.upper().replace("-Q", "-Q")
+        else:
+            params[slot] = raw
+    query = engine.load_query(query_name)
+    declared = {p.name: p for p in query.params}
+    if "period" in params and "period" not in declared:
+        params["year"] = params.pop("period")
+    params = {k: v for k, v in params.items() if k in declared}
+    for name, value in params.items():
+        try:
+            engine.bind_value(store, declared[name], value)
+        except engine.QueryError:
+            return None
+    return Mapping(form.id, query, params)
+
+
+def known_forms() -> str:
+    """The question forms with one example per language, for the 'cannot map' answer."""
+    lines = []
+    for form in forms():
+        ex = form.examples
+        lines.append(f"  {form.id}: \"{ex.get('en', '')}\" / \"{ex.get('vi', '')}\"")
+    return "\n".join(lines)
+
+
+def map_question(store, question: str) -> Mapping:
+    """The named query and parameters that answer ``question``.
+
+    store (GraphStore): used to check that units, plans, tasks and provinces exist.
+    RETURNS (Mapping): the first form whose template matches and whose slots all resolve.
+    """
+    for _, slots, form in parse(question):
+        mapping = _resolve(store, form, slots)
+        if mapping is not None:
+            return mapping
+    raise UnknownQuestion(f"I cannot map this question onto a query: {question!r}\n"
+                          f"Questions I know (English / Vietnamese):\n{known_forms()}")
+
+
+def _json_rows(answer: engine.Answer) -> tuple[list[str], list[dict]]:
+    """Rows as plain values; a column X with a label column XLabel shows the label as X and the IRI as X_iri."""
+    from .formats import to_python
+
+    labelled = {c[:-5] for c in answer.columns if c.endswith("Label") and c[:-5] in answer.columns}
+    columns = []
+    for c in answer.columns:
+        if c in labelled:
+            columns.append(c + "_iri")
+        elif c.endswith("Label") and c[:-5] in labelled:
+            columns.append(c[:-5])
+        elif c.endswith("Label") and c[:-5] not in answer.columns:
+            columns.append(c[:-5])
+        else:
+            columns.append(c)
+    rows = []
+    for row in answer.rows:
+        out = {}
+        for src, dst in zip(answer.columns, columns):
+            value = to_python(row.get(src))
+            if src in answer.lists:
+                value = sorted(v for v in (value or "").split(engine.LIST_SEPARATOR) if v)
+            out[dst] = value
+        rows.append(out)
+    return columns, rows
+
+
+def ask(store, question: str) -> dict:
+    """Answer a plain question.
+
+    store (GraphStore): an open store.
+    question (str): English or Vietnamese question.
+    RETURNS (dict): ``{"question", "form", "query", "params", "sparql", "columns", "rows"}``
+        with rows as plain values (lists for list columns).
+    """
+    mapping = map_question(store, question)
+    answer = engine.run_query(store, mapping.query, mapping.params)
+    columns, rows = _json_rows(answer)
+    return {"question": question, "form": mapping.form, "query": mapping.query.name,
+            "params": mapping.params, "sparql": mapping.query.text, "columns": columns, "rows": rows,
+            "answer": answer}

@@ -1,0 +1,400 @@
+"""Named SPARQL queries: list them, read their headers, bind parameters as RDF terms, run them.
+
+Each question the product answers is one ``queries/<name>.rq`` file whose
+comment header says what it answers, its parameters and an example (grlc's
+``#+`` convention)::
+
+    #+ summary: Units leading training tasks, per plan.
+    #+ params: province (province, optional), plan (plan, optional)
+    #+ lists: tasks
+    #+ example: planlineage query units_leading_training --format json
+
+A parameter is written ``name (kind: help, optional)``. The value a user gives
+is turned into an RDF term according to its kind (a plan is looked up with
+``graph.resolve.find_plan``, a unit by its folded name, a concept by the SKOS
+labels of ``ontology/themes.ttl``, a period becomes a plain literal) and bound
+in a VALUES block at the start of the WHERE clause, built from the serialised
+terms (``graph.store.with_values``), the same on the embedded store and on a
+remote endpoint. pyoxigraph substitutions are not used: they require the variable
+in the SELECT projection and do not reach FILTERs, so optional parameters
+(``FILTER(!BOUND(?province) || ...)``) and periods (``STRSTARTS``) would break.
+Values are never pasted into query text as such, so a value such as
+``2025" } UNION { ?s ?p ?o`` cannot change the query. ``lists`` names the
+columns that are ``|``-separated lists (GROUP_CONCAT), split back into lists
+for JSON answers.
+
+>>> [q.name for q in list_queries()][:3]
+['coverage_gaps', 'external_parents', 'finding_deadlines']
+>>> load_query("tasks_due").params[0].kind
+'period'
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import PlanlineageError
+
+QUERY_DIR = Path(__file__).resolve().parent
+THEMES_TTL = QUERY_DIR.parent / "ontology" / "themes.ttl"
+LIST_SEPARATOR = "|"
+FREQ = "http://purl.org/cld/freq/"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+_HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*)$")
+_PARAM = re.compile(r"^(\w+)\s*(?:\((.*)\))?$")
+KINDS = ("plan", "task", "unit", "concept", "province", "period", "frequency", "role", "iri", "string")
+PL = "https://w3id.org/planlineage/ontology#"
+ROLES = {"lead": "leadUnit", "cooperate": "cooperatingUnit"}
+
+
+class QueryError(PlanlineageError):
+    """A named query that cannot be found, parsed or bound."""
+
+
+@dataclass
+class Param:
+    """One declared parameter of a named query.
+
+    name (str): the SPARQL variable it binds (without ``?``).
+    kind (str): how a value becomes a term, one of ``KINDS``.
+    help (str): what to give, from the header.
+    optional (bool): whether the query runs without it.
+    """
+
+    name: str
+    kind: str
+    help: str = ""
+    optional: bool = False
+
+
+@dataclass
+class NamedQuery:
+    """A ``.rq`` file with its parsed header.
+
+    name (str): file stem.
+    path (Path): the file.
+    text (str): the SPARQL text (header included; it is comments).
+    summary (str): one line saying what it answers.
+    params (list[Param]): declared parameters.
+    lists (list[str]): columns holding ``|``-separated lists.
+    example (str): a command line that runs it.
+    """
+
+    name: str
+    path: Path
+    text: str
+    summary: str = ""
+    params: list[Param] = field(default_factory=list)
+    lists: list[str] = field(default_factory=list)
+    example: str = ""
+
+
+def _split_top(text: str) -> list[str]:
+    """Split on commas that are not inside parentheses."""
+    parts, depth, cur = [], 0, ""
+    for ch in text:
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch == "," and depth == 0:
+            parts.append(cur.strip())
+            cur = ""
+        else:
+            cur += ch
+    if cur.strip():
+        parts.append(cur.strip())
+    return parts
+
+
+def _parse_params(text: str, path: Path) -> list[Param]:
+    if text.strip().lower() in ("", "none"):
+        return []
+    params = []
+    for part in _split_top(text):
+        m = _PARAM.match(part)
+        if not m:
+            raise QueryError(f"{path}: cannot read parameter {part!r} (expected 'name (kind: help, optional)')")
+        name, inner = m.group(1), (m.group(2) or "string")
+        kind, _, help_ = inner.partition(":")
+        kind = kind.strip()
+        optional = bool(re.search(r"\boptional\b", inner))
+        kind = kind.replace(", optional", "").replace("optional", "").strip(" ,") or "string"
+        if kind not in KINDS:
+            raise QueryError(f"{path}: parameter {name!r} has unknown kind {kind!r}; known: {', '.join(KINDS)}")
+        params.append(Param(name, kind, help_.replace(", optional", "").strip(), optional))
+    return params
+
+
+def parse_query_file(path: Path) -> NamedQuery:
+    """Read a ``.rq`` file and its ``#+`` header.
+
+    path (Path): the file.
+    RETURNS (NamedQuery): the query with summary, params, lists and example.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise QueryError(f"{path}: cannot read query file ({e.strerror})") from None
+    query = NamedQuery(path.stem, path, text)
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        m = _HEADER.match(line)
+        if not m:
+            continue
+        key, value = m.group(1).lower(), m.group(2).strip()
+        if key == "summary":
+            query.summary = value
+        elif key == "params":
+            query.params = _parse_params(value, path)
+        elif key == "lists":
+            query.lists = [v.strip() for v in value.split(",") if v.strip()]
+        elif key == "example":
+            query.example = value
+    return query
+
+
+def list_queries(directory: Path = QUERY_DIR) -> list[NamedQuery]:
+    """Every named query of ``directory``, sorted by name.
+
+    RETURNS (list[NamedQuery]): the parsed files.
+    """
+    return [parse_query_file(p) for p in sorted(directory.glob("*.rq"))]
+
+
+def load_query(name_or_path: str | Path) -> NamedQuery:
+    """A named query by name (``tasks_due``) or a ``.rq`` file path.
+
+    RETURNS (NamedQuery): the query; QueryError names the known queries when not found.
+    """
+    text = str(name_or_path)
+    if text.endswith(".rq") or "/" in text or Path(text).is_file():
+        path = Path(text)
+        if not path.is_file():
+            raise QueryError(f"{path}: no such query file")
+        return parse_query_file(path)
+    path = QUERY_DIR / f"{text}.rq"
+    if not path.is_file():
+        known = ", ".join(q.name for q in list_queries())
+        raise QueryError(f"{text}: no such named query; known: {known}")
+    return parse_query_file(path)
+
+
+# --- turning parameter values into RDF terms -------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def concepts() -> list[tuple[str, str, list[str]]]:
+    """SKOS concepts of ``ontology/themes.ttl``: (IRI, local name, folded labels), themes first.
+
+    RETURNS (list[tuple]): one entry per concept; labels are prefLabel, altLabel,
+        notation-free local name, all folded (no diacritics, lower case).
+    """
+    import pyoxigraph
+
+    from ..extract.normalize import fold
+
+    labels: dict[str, list[str]] = {}
+    with open(THEMES_TTL, "rb") as f:
+        for t in pyoxigraph.parse(f, format=pyoxigraph.RdfFormat.TURTLE):
+            if t.predicate.value in (SKOS + "prefLabel", SKOS + "altLabel"):
+                labels.setdefault(t.subject.value, []).append(fold(t.object.value))
+    out = []
+    for iri, labs in labels.items():
+        local = iri.rsplit("/theme/", 1)[-1]
+        if not local or local in ("directive38", "activities"):
+            continue
+        name = local.rsplit("/", 1)[-1]
+        labs = [name.replace("_", " ")] + labs
+        out.append((iri, local, sorted(set(labs), key=len, reverse=True)))
+    out.sort(key=lambda c: c[1].startswith("activity/"))
+    return out
+
+
+def find_concept(text: str) -> str | None:
+    """The concept IRI whose label, or local name, equals ``text`` (folded); themes before activities.
+
+    >>> find_concept("Đào tạo").rsplit("/", 2)[-2:]
+    ['activity', 'training']
+    >>> find_concept("kiem tra").rsplit("/", 1)[-1]
+    'inspection'
+    """
+    from ..extract.normalize import fold
+
+    key = fold(text).replace("_", " ")
+    for iri, local, labs in concepts():
+        if key == iri.lower() or key == local.replace("_", " ") or key in labs:
+            return iri
+    return None
+
+
+def _literal(value: str):
+    import pyoxigraph
+
+    return pyoxigraph.Literal(value)
+
+
+def _distinct_values(store, sparql: str) -> list:
+    return [row.get("v") for row in store.query(sparql).rows]
+
+
+def find_units(store, text: str) -> list:
+    """Units whose folded name equals ``text`` folded, or failing that contains it.
+
+    store (GraphStore): the store.
+    text (str): a unit name or IRI.
+    RETURNS (list[NamedNode]): matching unit IRIs (several when the name exists in several localities).
+    """
+    import pyoxigraph
+
+    from ..extract.normalize import fold
+
+    if text.startswith("http://") or text.startswith("https://"):
+        return [pyoxigraph.NamedNode(text)]
+    rows = store.query(
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX org: <http://www.w3.org/ns/org#> "
+        "SELECT DISTINCT ?u ?l WHERE { ?u a org:Organization ; skos:prefLabel ?l }"
+    ).rows
+    key = fold(text)
+    exact = [r["u"] for r in rows if fold(r["l"].value) == key]
+    if exact:
+        return exact
+    return [r["u"] for r in rows if key and key in fold(r["l"].value)]
+
+
+def bind_value(store, param: Param, value: str) -> list:
+    """Turn one user value into the RDF term(s) for ``param``.
+
+    store (GraphStore): used to look up plans, tasks, units and provinces.
+    param (Param): the declared parameter.
+    value (str): what the user gave.
+    RETURNS (list[Term]): one term, or several for a unit name found in several localities.
+    """
+    import pyoxigraph
+
+    from ..extract.normalize import fold
+
+    kind = param.kind
+    if kind == "plan":
+        from ..graph.resolve import find_plan
+
+        iri = find_plan(store, value)
+        if iri is None:
+            raise QueryError(f"{param.name}={value!r}: no plan or document in the store matches")
+        return [iri if isinstance(iri, pyoxigraph.NamedNode) else pyoxigraph.NamedNode(str(iri))]
+    if kind == "task":
+        from ..graph.resolve import find_task
+
+        iri = find_task(store, value)
+        if iri is None:
+            raise QueryError(f"{param.name}={value!r}: no task in the store matches (give '<file name>#<ref>')")
+        return [iri if isinstance(iri, pyoxigraph.NamedNode) else pyoxigraph.NamedNode(str(iri))]
+    if kind == "unit":
+        units = find_units(store, value)
+        if not units:
+            raise QueryError(f"{param.name}={value!r}: no unit in the store has that name")
+        return units
+    if kind == "concept":
+        iri = find_concept(value)
+        if iri is None:
+            names = ", ".join(local for _, local, _ in concepts())
+            raise QueryError(f"{param.name}={value!r}: not a theme or activity; known: {names}")
+        return [pyoxigraph.NamedNode(iri)]
+    if kind == "province":
+        provinces = _distinct_values(
+            store, "SELECT DISTINCT ?v WHERE { ?p <https://w3id.org/planlineage/ontology#province> ?v }")
+        match = [p for p in provinces if p is not None and fold(p.value) == fold(value)]
+        return match or [_literal(value)]
+    if kind == "frequency":
+        name = fold(value)
+        if name not in ("annual", "quarterly", "continuous"):
+            raise QueryError(f"{param.name}={value!r}: give annual, quarterly or continuous")
+        return [pyoxigraph.NamedNode(FREQ + name)]
+    if kind == "role":
+        if fold(value) not in ROLES:
+            raise QueryError(f"{param.name}={value!r}: give lead or cooperate")
+        return [pyoxigraph.NamedNode(PL + ROLES[fold(value)])]
+    if kind == "iri":
+        return [pyoxigraph.NamedNode(value)]
+    return [_literal(value)]
+
+
+def bind_params(store, query: NamedQuery, values: dict[str, str]) -> list[dict]:
+    """Check the user's values against the header and turn them into binding sets.
+
+    RETURNS (list[dict[str, Term]]): one bindings dict per combination (a unit name
+        matching two units gives two).
+    """
+    declared = {p.name: p for p in query.params}
+    unknown = sorted(set(values) - set(declared))
+    if unknown:
+        have = ", ".join(declared) or "none"
+        raise QueryError(f"{query.name}: unknown parameter {unknown[0]!r}; parameters: {have}")
+    missing = [p.name for p in query.params if not p.optional and p.name not in values]
+    if missing:
+        raise QueryError(f"{query.name}: missing parameter {missing[0]!r} ({declared[missing[0]].help})"
+                         f"; example: {query.example}")
+    sets: list[dict] = [{}]
+    for name, value in values.items():
+        terms = bind_value(store, declared[name], value)
+        sets = [dict(s, **{name: t}) for s in sets for t in terms]
+    return sets
+
+
+@dataclass
+class Answer:
+    """The result of a named query: SELECT rows, an ASK boolean or CONSTRUCT triples.
+
+    columns (list[str]): SELECT variables.
+    rows (list[dict[str, Term | None]]): solutions.
+    boolean (bool | None): ASK answer.
+    graph (list | None): CONSTRUCT/DESCRIBE triples.
+    lists (list[str]): columns holding ``|``-separated lists.
+    """
+
+    columns: list[str] = field(default_factory=list)
+    rows: list[dict] = field(default_factory=list)
+    boolean: bool | None = None
+    graph: list | None = None
+    lists: list[str] = field(default_factory=list)
+
+
+def query_body(text: str) -> str:
+    """The query without its leading comment header (so a header can never hold the WHERE that values bind to)."""
+    lines = text.splitlines()
+    while lines and (lines[0].startswith("#") or not lines[0].strip()):
+        lines.pop(0)
+    return "\n".join(lines) + "\n"
+
+
+def run_query(store, query: NamedQuery | str, params: dict[str, str] | None = None) -> Answer:
+    """Run a named query (or a ``.rq`` path) with its parameters bound as RDF terms.
+
+    store (GraphStore): an open store (``graph.store.open_store``).
+    query (NamedQuery | str): the query or its name/path.
+    params (dict[str, str]): parameter values as the user wrote them.
+    RETURNS (Answer): columns and rows (merged over multi-valued bindings), or boolean/graph.
+    """
+    if not isinstance(query, NamedQuery):
+        query = load_query(query)
+    answer = Answer(lists=list(query.lists))
+    seen = set()
+    from ..graph.store import with_values
+
+    body = query_body(query.text)
+    for bindings in bind_params(store, query, params or {}):
+        res = store.query(with_values(body, bindings) if bindings else body)
+        if getattr(res, "boolean", None) is not None and not res.columns:
+            answer.boolean = bool(answer.boolean) or bool(res.boolean)
+            continue
+        if getattr(res, "graph", None) is not None and not res.columns:
+            answer.graph = (answer.graph or []) + list(res.graph)
+            continue
+        answer.columns = list(res.columns)
+        for row in res.rows:
+            key = tuple(str(row.get(c)) for c in res.columns)
+            if key not in seen:
+                seen.add(key)
+                answer.rows.append(row)
+    return answer

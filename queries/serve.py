@@ -1,0 +1,235 @@
+"""A read-only SPARQL 1.1 Protocol endpoint over the store: the oxigraph server behind a small guard.
+
+The SPARQL engine and protocol are the ``oxigraph`` server (PyPI package
+``oxigraph``) in ``serve-read-only`` mode over the store directory, with
+``--union-default-graph`` (every document is a named graph) and ``--timeout-s``.
+Two things it does not do well enough on its own, measured with oxigraph 0.5:
+
+* it has no result size limit;
+* when the time limit cancels a query whose results are already streaming, it
+  answers ``200 OK`` with a truncated body ending in "The SPARQL operation has been
+  cancelled", which a client reads as broken JSON rather than as an error.
+
+So a guard (this module, standard library only) listens on the public address,
+refuses updates (403), forwards queries to oxigraph on a private loopback port,
+buffers the answer up to ``max_bytes`` and turns an over-long result into ``413``
+and a cancelled one into ``503`` with a one-line message. It adds CORS headers so
+YASGUI in a browser can use it. Everything else (parsing, evaluation, content
+negotiation, the HTML page at ``/``) is oxigraph's.
+
+Lock: the read-only server opens the store as a secondary reader; it can run while
+other processes read the store (``open_store(..., read_only=True)``), but oxigraph
+says reading while another process writes is undefined behaviour, so stop
+``serve`` before ``planlineage build``.
+
+>>> parse_bind("127.0.0.1:0")
+('127.0.0.1', 0)
+"""
+from __future__ import annotations
+
+import http.client
+import http.server
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from ..errors import PlanlineageError
+
+CANCELLED = b"The SPARQL operation has been cancelled"
+DEFAULT_TIMEOUT_S = 30
+DEFAULT_MAX_BYTES = 10_000_000
+
+
+class ServeError(PlanlineageError):
+    """The endpoint cannot start (no store, no oxigraph binary, port in use)."""
+
+
+def parse_bind(text: str) -> tuple[str, int]:
+    """host:port -> (host, port)."""
+    host, _, port = text.rpartition(":")
+    return host or "127.0.0.1", int(port)
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A free TCP port on ``host`` (asked from the OS)."""
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def oxigraph_binary() -> str:
+    """The ``oxigraph`` executable: beside the running Python (the venv), else on PATH."""
+    local = Path(sys.executable).parent / "oxigraph"
+    if local.exists():
+        return str(local)
+    found = shutil.which("oxigraph")
+    if not found:
+        raise ServeError("oxigraph: server binary not found (pip install oxigraph)")
+    return found
+
+
+def _is_update(method: str, path: str, headers, body: bytes) -> bool:
+    if urlsplit(path).path.rstrip("/").endswith("/update"):
+        return True
+    ctype = (headers.get("Content-Type") or "").split(";")[0].strip().lower()
+    if ctype == "application/sparql-update":
+        return True
+    if method == "POST" and ctype == "application/x-www-form-urlencoded":
+        return "update" in parse_qs(body.decode("utf-8", "replace"))
+    return "update" in parse_qs(urlsplit(path).query)
+
+
+def _make_handler(upstream: tuple[str, int], timeout_s: float, max_bytes: int):
+    class Guard(http.server.BaseHTTPRequestHandler):
+        server_version = "planlineage-guard"
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, fmt, *args):  # one line per request on stderr, like oxigraph
+            sys.stderr.write("%s %s\n" % (self.address_string(), fmt % args))
+
+        def _reply(self, status: int, body: bytes, headers: dict | None = None) -> None:
+            self.send_response(status)
+            for k, v in (headers or {"Content-Type": "text/plain; charset=utf-8"}).items():
+                self.send_header(k, v)
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_OPTIONS(self):
+            self.send_response(204)
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.send_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+            self.send_header("Access-Control-Allow-Headers", "Content-Type, Accept")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def do_GET(self):
+            self._forward("GET", b"")
+
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self._forward("POST", body)
+
+        def _forward(self, method: str, body: bytes) -> None:
+            if _is_update(method, self.path, self.headers, body):
+                self._reply(403, b"read-only endpoint: SPARQL updates are refused\n")
+                return
+            headers = {k: v for k, v in self.headers.items()
+                       if k.lower() in ("content-type", "accept", "accept-encoding")}
+            headers["Accept-Encoding"] = "identity"
+            conn = http.client.HTTPConnection(*upstream, timeout=timeout_s + 5)
+            try:
+                conn.request(method, self.path, body=body or None, headers=headers)
+                resp = conn.getresponse()
+                data = resp.read(max_bytes + 1)
+            except (OSError, http.client.HTTPException):
+                self._reply(503, f"query stopped: no answer within the time limit of {timeout_s:g} s\n".encode())
+                return
+            finally:
+                conn.close()
+            if len(data) > max_bytes:
+                self._reply(413, f"result larger than the size limit of {max_bytes} bytes; "
+                                 "add LIMIT or narrow the query\n".encode())
+                return
+            if CANCELLED in data[-200:]:
+                self._reply(503, f"query stopped: it exceeded the time limit of {timeout_s:g} s\n".encode())
+                return
+            keep = {k: v for k, v in resp.getheaders() if k.lower() in ("content-type",)}
+            self._reply(resp.status, data, keep or None)
+
+    return Guard
+
+
+@dataclass
+class Endpoint:
+    """A running endpoint: the oxigraph process and the guard server.
+
+    url (str): the SPARQL query URL (``http://host:port/query``).
+    process (subprocess.Popen): the oxigraph server.
+    guard (http.server.ThreadingHTTPServer): the public server.
+    """
+
+    url: str
+    process: subprocess.Popen
+    guard: http.server.ThreadingHTTPServer
+
+    def stop(self) -> None:
+        """Stop the guard and the oxigraph process."""
+        self.guard.shutdown()
+        self.guard.server_close()
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def start(store: str | Path, host: str = "127.0.0.1", port: int = 7878, timeout_s: float = DEFAULT_TIMEOUT_S,
+          max_bytes: int = DEFAULT_MAX_BYTES) -> Endpoint:
+    """Start oxigraph read-only on a private port and the guard on ``host:port`` (in a thread).
+
+    store (str | Path): the store directory (``planlineage build --store DIR``).
+    host (str): public address; loopback by default.
+    port (int): public port (0 picks a free one).
+    timeout_s (float): query time limit in seconds.
+    max_bytes (int): result size limit in bytes.
+    RETURNS (Endpoint): running; call ``stop()``.
+    """
+    store = Path(store)
+    if not store.is_dir():
+        raise ServeError(f"{store}: no store here (run `planlineage build --store {store}` first)")
+    inner = free_port()
+    cmd = [oxigraph_binary(), "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{inner}",
+           "--union-default-graph", "--timeout-s", str(max(1, int(round(timeout_s))))]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 20
+    while True:
+        if proc.poll() is not None:
+            err = proc.stderr.read().decode("utf-8", "replace").strip().splitlines()
+            raise ServeError(f"{store}: oxigraph server exited ({err[-1] if err else proc.returncode})")
+        try:
+            socket.create_connection(("127.0.0.1", inner), timeout=0.2).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                proc.terminate()
+                raise ServeError(f"{store}: oxigraph server did not start within 20 s") from None
+            time.sleep(0.05)
+    try:
+        guard = http.server.ThreadingHTTPServer((host, port), _make_handler(("127.0.0.1", inner), timeout_s, max_bytes))
+    except OSError as e:
+        proc.terminate()
+        raise ServeError(f"{host}:{port}: cannot listen ({e.strerror})") from None
+    guard.daemon_threads = True
+    threading.Thread(target=guard.serve_forever, daemon=True).start()
+    real_host, real_port = guard.server_address[:2]
+    return Endpoint(f"http://{real_host}:{real_port}/query", proc, guard)
+
+
+def serve(store: str | Path, host: str = "127.0.0.1", port: int = 7878, timeout_s: float = DEFAULT_TIMEOUT_S,
+          max_bytes: int = DEFAULT_MAX_BYTES, ready=None) -> None:
+    """Run the endpoint until interrupted (Ctrl-C or SIGTERM).
+
+    ready (callable | None): called with the query URL once listening.
+    """
+    import signal
+
+    endpoint = start(store, host, port, timeout_s, max_bytes)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *a: stop.set())
+    if ready is not None:
+        ready(endpoint.url)
+    try:
+        while not stop.is_set() and endpoint.process.poll() is None:
+            stop.wait(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        endpoint.stop()

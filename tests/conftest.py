@@ -1,0 +1,115 @@
+"""Shared fixtures, named for what they give.
+
+Graph fixtures build from the real extractor's output on the bundled corpus
+(data/*.txt); ``oxigraph_endpoint`` runs a real ``oxigraph serve`` process on a
+free loopback port.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from planlineage import DATA_DIR
+
+GOLD_DIR = Path(__file__).resolve().parents[2] / "shared" / "gold"
+
+
+@pytest.fixture(scope="session")
+def corpus_files() -> list[Path]:
+    """The five bundled plan documents."""
+    return sorted(DATA_DIR.glob("*.txt"))
+
+
+@pytest.fixture(scope="session")
+def extracted_records(corpus_files) -> list[dict]:
+    """Extraction records of the bundled corpus, from the real extractor."""
+    from planlineage.extract.batch import extract_paths
+
+    results = list(extract_paths(corpus_files))
+    errors = [r.error for r in results if r.error]
+    assert not errors, errors
+    return [r.record for r in results]
+
+
+@pytest.fixture(scope="session")
+def corpus_facts() -> dict:
+    """Cross-document gold facts (../shared/gold/corpus.json)."""
+    return json.loads((GOLD_DIR / "corpus.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def corpus_store(extracted_records):
+    """An in-memory embedded store holding the bundled corpus."""
+    from planlineage.graph.store import open_store
+
+    store = open_store(memory=True)
+    outcomes = store.load_records(extracted_records)
+    assert [o.error for o in outcomes if o.error] == []
+    yield store
+    store.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def oxigraph_endpoint(tmp_path_factory):
+    """Query URL of a real `oxigraph serve` process (empty store), terminated at the end."""
+    exe = Path(sys.executable).with_name("oxigraph")
+    if not exe.exists():
+        exe = Path(shutil.which("oxigraph") or "oxigraph")
+    port = _free_port()
+    location = tmp_path_factory.mktemp("oxigraph")
+    proc = subprocess.Popen([str(exe), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            if proc.poll() is not None:
+                out, err = proc.communicate()
+                pytest.fail(f"oxigraph serve died (exit {proc.returncode}): {out.decode()} {err.decode()}")
+            try:
+                urllib.request.urlopen(url + "/query?query=ASK%7B%7D", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.05)
+        else:
+            pytest.fail("oxigraph serve did not answer within 10 s")
+        yield url + "/query"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+        proc.stderr.close()
+
+
+@pytest.fixture(scope="session")
+def endpoint_store(oxigraph_endpoint, extracted_records):
+    """The bundled corpus loaded into the real oxigraph server, used through --endpoint."""
+    from planlineage.graph.store import open_store
+
+    store = open_store(endpoint=oxigraph_endpoint)
+    outcomes = store.load_records(extracted_records)
+    assert [o.error for o in outcomes if o.error] == []
+    return store
+
+
+@pytest.fixture(params=["embedded", "endpoint"])
+def any_store(request):
+    """The bundled corpus in every kind of store: embedded pyoxigraph and the oxigraph server."""
+    return request.getfixturevalue("corpus_store" if request.param == "embedded" else "endpoint_store")

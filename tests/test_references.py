@@ -1,0 +1,156 @@
+"""References and lineage (extract/references.py) on the bundled plans and on small texts.
+
+Facts asserted on the bundled plans were read from data/*.txt: the preamble
+("Thực hiện ...; ...; ..."), "Căn cứ" lines, "thay thế" sentences and footnotes.
+"""
+from pathlib import Path
+
+from planlineage.extract.document import Document
+from planlineage.extract.meta import extract_plan
+from planlineage.extract.nlp import find_spans
+from planlineage.extract.references import extract_references
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def run(text: str, plan: dict | None = None):
+    doc = Document.from_text(text, "x.txt")
+    plan = plan or extract_plan(doc)
+    refs, lineage = extract_references(doc, plan)
+    return {r["number"]: r for r in refs}, {(e["child"], e["parent"]) for e in lineage}
+
+
+def run_file(name: str):
+    path = next(DATA.glob(f"{name}_*.txt"))
+    return run(path.read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------- real documents
+
+def test_thuc_hien_list_makes_three_implements_and_nested_edges():
+    refs, edges = run_file("000")
+    assert {n for n, r in refs.items() if r["relation"] == "implements"} == {
+        "1703/QĐ-TTg", "298/KH-UBND", "1436/SKHCN-QLTĐC"}
+    # "Kế hoạch số 298, ngày 28/4/2025, của UBND tỉnh Nghệ An" merged with "298/KH-UBND".
+    assert "298" not in refs
+    assert refs["298/KH-UBND"]["issuer"] == "Ủy ban nhân dân tỉnh Nghệ An"
+    assert refs["298/KH-UBND"]["date"] == "2025-04-28"
+    # "Kế hoạch số 599/KH-" wrapped onto "UBND"; "UBND tỉnh" resolved to the province.
+    assert refs["599/KH-UBND"]["relation"] == "cites"
+    assert refs["599/KH-UBND"]["lines"] == [58, 60]
+    assert refs["599/KH-UBND"]["issuer"] == "Ủy ban nhân dân tỉnh Nghệ An"
+    assert refs["1436/SKHCN-QLTĐC"]["issuer"] == "Sở Khoa học và Công nghệ tỉnh Nghệ An"
+    assert refs["1436/SKHCN-QLTĐC"]["doc_type"] == "CV"
+    assert refs["38-CT/TW"]["relation"] == "cites"
+    assert edges == {
+        ("self", "1703/QĐ-TTg"), ("self", "298/KH-UBND"), ("self", "1436/SKHCN-QLTĐC"),
+        ("1703/QĐ-TTg", "38-CT/TW"), ("298/KH-UBND", "1703/QĐ-TTg"), ("1436/SKHCN-QLTĐC", "298/KH-UBND")}
+    assert len(refs) == 7
+
+
+def test_replaces_and_footnote_edges_and_shared_number():
+    refs, edges = run_file("001")
+    assert refs["21/KH-UBND"]["relation"] == refs["996/KH-UBND"]["relation"] == "replaces"
+    assert refs["996/KH-UBND"]["issuer"] == "Ủy ban nhân dân tỉnh Kon Tum"
+    # 996/KH-UBND (Kon Tum plan) and 996/QĐ-TTg (decision of 2018) are two documents.
+    assert refs["996/QĐ-TTg"]["date"] == "2018-08-10"
+    assert refs["1186/TTr-SKHCN"]["relation"] == "cites"           # "xét đề xuất ... tại Tờ trình"
+    assert refs["1186/TTr-SKHCN"]["issuer"] == "Sở Khoa học và Công nghệ"
+    assert refs["1703/QĐ-TTg"]["relation"] == "implements"
+    # Footnotes 1 and 2 describe the replaced plans.
+    assert {("21/KH-UBND", "1703/QĐ-TTg"), ("996/KH-UBND", "1703/QĐ-TTg"),
+            ("996/KH-UBND", "180-KH/TU"), ("180-KH/TU", "38-CT/TW")} <= edges
+    assert ("self", "180-KH/TU") not in edges
+    assert refs["180-KH/TU"]["relation"] == "cites"
+    assert refs["180-KH/TU"]["date"] == "2024-11-22"               # "ngày 22 tháng 11 năm 2024"
+
+
+def test_party_plan_implements_directive_and_city_plan():
+    refs, edges = run_file("002")
+    assert refs["38-CT/TW"]["relation"] == refs["03-KH/TU"]["relation"] == "implements"
+    assert refs["07-KH/TU"]["relation"] == "cites"
+    assert refs["07-KH/TU"]["issuer"] == "Ban Thường vụ Thành ủy Hải Phòng"
+    assert edges == {("self", "38-CT/TW"), ("self", "03-KH/TU"), ("03-KH/TU", "38-CT/TW")}
+
+
+def test_can_cu_is_based_on_unless_title_subject_and_own_number_is_not_a_reference():
+    refs, edges = run_file("003")
+    assert refs["38-CT/TW"]["relation"] == "based_on"
+    assert refs["211-KH/TU"]["relation"] == "implements"
+    assert "345/KH-UBND" not in refs                                  # the plan's own number
+    assert refs["21/2024/NQ-HĐND"]["issuer"] == "Hội đồng nhân dân tỉnh An Giang"
+    assert refs["36/QĐ-TTg"]["issuer"] == "Thủ tướng Chính phủ"
+    assert edges == {("self", "211-KH/TU"), ("211-KH/TU", "38-CT/TW")}
+
+
+def test_ward_plan_chain():
+    refs, edges = run_file("004")
+    assert set(refs) == {"40/KH-UBND", "1703/QĐ-TTg", "38-CT/TW"}
+    assert refs["40/KH-UBND"]["issuer"] == "Ủy ban nhân dân tỉnh Quảng Ngãi"
+    assert edges == {("self", "40/KH-UBND"), ("40/KH-UBND", "1703/QĐ-TTg"), ("1703/QĐ-TTg", "38-CT/TW")}
+
+
+# ---------------------------------------------------------------- rules on small texts
+
+PLAN = {"number": None, "province": "Nghệ An"}
+
+
+def test_docref_patterns_keep_symbol_as_one_token():
+    spans = find_spans("Thực hiện Quyết định số 1703/QĐ-TTg, Chỉ thị 38-CT/TW;", "DOC_REF")
+    assert [(s.text, s.id_) for s in spans] == [("Quyết định số 1703/QĐ-TTg", "QĐ"), ("Chỉ thị 38-CT/TW", "CT")]
+
+
+def test_can_cu_gives_based_on_without_lineage():
+    refs, edges = run("Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05/3/2020 của Chính phủ;", PLAN)
+    assert refs["30/2020/NĐ-CP"]["relation"] == "based_on"
+    assert refs["30/2020/NĐ-CP"]["issuer"] == "Chính phủ"
+    assert edges == set()
+
+
+def test_thay_the_gives_replaces_for_both_coordinated_plans():
+    refs, _ = run("Kế hoạch này thay thế Kế hoạch số 3/KH-UBND ngày 01/01/2024 và Kế hoạch số 4/KH-UBND.", PLAN)
+    assert refs["3/KH-UBND"]["relation"] == refs["4/KH-UBND"]["relation"] == "replaces"
+
+
+def test_thuc_hien_list_and_item_not_starting_with_a_document():
+    refs, edges = run("Thực hiện Quyết định số 10/QĐ-UBND; Kế hoạch số 5/KH-UBND của UBND tỉnh; "
+                      "xét đề nghị tại Tờ trình số 7/TTr-SKHCN, UBND xã ban hành Kế hoạch.", PLAN)
+    assert refs["10/QĐ-UBND"]["relation"] == refs["5/KH-UBND"]["relation"] == "implements"
+    assert refs["7/TTr-SKHCN"]["relation"] == "cites"
+    assert refs["5/KH-UBND"]["issuer"] == "Ủy ban nhân dân tỉnh Nghệ An"
+    assert edges == {("self", "10/QĐ-UBND"), ("self", "5/KH-UBND")}
+
+
+def test_wrapped_number_and_space_after_hyphen():
+    refs, _ = run("Các mục tiêu tại Kế hoạch số 599/KH-\nUBND ngày 29/8/2022 và Chỉ thị số 38- CT/TW.", PLAN)
+    assert set(refs) == {"599/KH-UBND", "38-CT/TW"}
+    assert refs["599/KH-UBND"]["lines"] == [1, 2]
+    assert refs["599/KH-UBND"]["date"] == "2022-08-29"
+
+
+def test_number_without_symbol_merges_with_full_form_of_same_type():
+    refs, edges = run("Thực hiện Kế hoạch số 298, ngày 28/4/2025, của UBND tỉnh Nghệ An; Công văn số "
+                      "1436/SKHCN-QLTĐC về triển khai thực hiện Kế hoạch số 298/KH-UBND ngày 28/4/2025. "
+                      "Quyết định số 298/QĐ-TTg.", PLAN)
+    assert set(refs) == {"298/KH-UBND", "1436/SKHCN-QLTĐC", "298/QĐ-TTg"}
+    assert refs["298/KH-UBND"]["relation"] == "implements"
+    assert ("self", "298/KH-UBND") in edges and ("1436/SKHCN-QLTĐC", "298/KH-UBND") in edges
+
+
+def test_own_number_from_appendix_caption_is_not_a_reference():
+    text = "KẾ HOẠCH\nVề X\n\nThực hiện Chỉ thị số 38-CT/TW.\n\n(Kèm theo Kế hoạch số 345/KH-UBND ngày 28/3/2025)"
+    refs, edges = run(text)
+    assert set(refs) == {"38-CT/TW"}
+    assert edges == {("self", "38-CT/TW")}
+
+
+def test_mid_sentence_thuc_hien_is_not_implements():
+    refs, edges = run("- Xây dựng kế hoạch thực hiện Quyết định số 1322/QĐ-TTg ngày 31/08/2020.", PLAN)
+    assert refs["1322/QĐ-TTg"]["relation"] == "cites"
+    assert refs["1322/QĐ-TTg"]["issuer"] == "Thủ tướng Chính phủ"
+    assert edges == set()
+
+
+def test_documents_without_number_are_not_references():
+    refs, _ = run("Căn cứ Luật Ngân sách nhà nước; thực hiện Đề án của Trung ương.", PLAN)
+    assert refs == {}
