@@ -153,12 +153,9 @@ def _header_issuer(doc: Document) -> str | None:
         return None
     text = expand_abbreviations(" ".join(parts))
     low = fold(text)
-    starts = [low.find(fold(b).upper().lower()) for b in bodies() if fold(b) in low]
-    starts = [s for s in starts if s >= 0]
-    if starts:
-        text = text[max(starts):] if max(starts) > 0 and any(
-            low[max(starts):].startswith(fold(b)) for b in bodies()) else text
-    return _proper(text)
+    # "UBND TỈNH X / SỞ Y": the last body named is the issuer.
+    starts = [i for b in bodies() for i in [low.rfind(fold(b))] if i >= 0]
+    return _proper(text[max(starts):] if starts else text)
 
 
 def _preamble_issuer(doc: Document) -> str | None:
@@ -254,10 +251,8 @@ def _complete_issuer(issuer: str, text: str, province: str | None, commune: str 
         return f"{issuer} {commune}"
     has_level = any(re.search(rf"(?<!\w){re.escape(lv)}(?!\w)", issuer) for lv in levels)
     if not has_level and last:
-        alt = "|".join(re.escape(lv) for lv in levels)
         pat = re.compile(rf"{re.escape(fold(issuer))} ({'|'.join(re.escape(fold(lv)) for lv in levels)})(?!\w)")
         found = Counter(m.group(1) for m in pat.finditer(fold(expand_abbreviations(text))))
-        del alt
         if found:
             word = found.most_common(1)[0][0]
             level = next(lv for lv in levels if fold(lv) == word)
@@ -276,6 +271,8 @@ def parse_date(text: str) -> str | None:
         m = rx.search(text)
         if m:
             day, month, year = m.group(1), m.group(2), m.group(3)
+            if (month and not 1 <= int(month) <= 12) or (day and not 1 <= int(day) <= 31):
+                continue
             if month and day:
                 return f"{year}-{int(month):02d}-{int(day):02d}"
             if month:

@@ -85,9 +85,16 @@ def get_nlp():
     return nlp
 
 
+@lru_cache(maxsize=8192)
+def _parse(text: str):
+    # Cell texts repeat (the same cooperate cell on every row) and several rule
+    # modules look at the same text for different labels: parse each text once.
+    return get_nlp()(text)
+
+
 def find_spans(text: str, label: str | None = None):
     """Spans matched by the pattern files in ``text`` (optionally only one label)."""
-    doc = get_nlp()(text)
+    doc = _parse(text)
     return [s for s in doc.spans[SPANS_KEY] if label is None or s.label_ == label]
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Combining tone marks of Vietnamese (grave, acute, tilde, hook above, dot below).
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
@@ -33,6 +34,7 @@ _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 _OPEN_RHYMES = ("oa", "oe", "uy")
 
 
+@lru_cache(maxsize=65536)
 def _retone(word: str) -> str:
     """Move the tone mark of one syllable to the modern position."""
     decomposed = unicodedata.normalize("NFD", word)

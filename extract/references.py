@@ -160,7 +160,8 @@ def _parse_tail(m: Mention, text: str, limit: int) -> None:
     d = _DATE.match(rest)
     if d:
         day, month, year = (d.group(1), d.group(2), d.group(3)) if d.group(3) else (d.group(4), d.group(5), d.group(6))
-        m.date = f"{year}-{int(month):02d}-{int(day):02d}"
+        if 1 <= int(month) <= 12 and 1 <= int(day) <= 31:
+            m.date = f"{year}-{int(month):02d}-{int(day):02d}"
         pos = d.end()
     c = re.match(r"[\s,]*của\s+", rest[pos:])
     if c:

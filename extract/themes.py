@@ -42,7 +42,10 @@ def keyword_theme(text: str | None) -> str | None:
         return None
     from .nlp import find_spans
 
-    spans = [s for s in find_spans(normalize(text), "THEME") if s.id_ in THEMES]
+    found = find_spans(normalize(text), "THEME")
+    blocked = [s for s in found if s.id_ not in THEMES]
+    spans = [s for s in found if s.id_ in THEMES
+             and not any(b.start <= s.start and s.end <= b.end for b in blocked)]
     if not spans:
         return None
     return min(spans, key=lambda s: (s.start, -len(s))).id_

@@ -1,5 +1,390 @@
-"""TODO stub: units (being written)."""
+"""Lead and cooperating units of a task, one full Vietnamese name each.
+
+Plans name the units of a task in a lead column ("Cơ quan chủ trì") and a
+cooperating column ("Cơ quan phối hợp"), or in per-group lines
+("- Cơ quan phối hợp: ..."). A cell lists several units; this module splits it
+the way a reader does:
+
+* ';' always separates units; ',' and 'và' separate them unless both sides are
+  members of one collective list: "Các sở, ban, ngành", "Các tổ chức, cá nhân liên
+  quan", "Các cơ quan, đơn vị liên quan" and "Ủy ban nhân dân các xã, phường, đặc
+  khu" stay whole, "Các Sở ngành, hiệp hội, tổ chức, cá nhân và doanh nghiệp" gives
+  four units ("Tổ chức, cá nhân" is one). A piece that names no body of its own
+  ("Thể thao và Du lịch" in "Sở Văn hóa, Thể thao và Du lịch") stays with the one
+  before it;
+* "Các phòng: Văn phòng HĐND -UBND; Kinh tế; ..." distributes its head: "Phòng
+  Kinh tế", while "Văn phòng ..." already names its body;
+* abbreviations are expanded (:mod:`.abbrev`: "UBND" -> "Ủy ban nhân dân"), the
+  head noun spelled as usual ("Chi Cục" -> "Chi cục"), the first letter capitalised;
+* a cell holding only "-" names no unit.
+
+In bullet layouts the wording of a bullet also names units: partners after
+"Phối hợp với ..." are cooperating units, and a clause that starts with a unit
+followed by its verb ("Ban Thường vụ Đảng ủy chỉ đạo ...", "Mặt trận Tổ quốc Việt
+Nam ... tham gia tuyên truyền") names the lead (or, with "tham gia", a cooperating
+unit) when the group gives no lead. In table layouts bodies named inside the task
+text are not units of the task: the table has explicit columns.
+
+The head nouns are the ``UNIT`` patterns of ``patterns/unit.jsonl``; the collective
+lists and cue words are in ``lexicon/units_cues.json``.
+
+>>> split_units("Các sở, ban, ngành, UBND các xã, phường, đặc khu")
+['Các sở, ban, ngành', 'Ủy ban nhân dân các xã, phường, đặc khu']
+>>> split_units("Các phòng: Văn phòng HĐND -UBND; Kinh tế; các tổ chức, cá nhân liên quan")
+['Văn phòng Hội đồng nhân dân – Ủy ban nhân dân', 'Phòng Kinh tế', 'Các tổ chức, cá nhân liên quan']
+"""
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import ExtractionError
+from .normalize import collapse, fold, normalize
+
+LEXICON = Path(__file__).resolve().parent / "lexicon" / "units_cues.json"
+_KEYS = ("collectives", "area_nouns", "spelling", "empty_cells", "collective_starts",
+         "subject_verbs", "partner_cues", "phrase_stops")
+# "Các phòng: ...", "Các Sở:": a collective head that distributes over the list after ':'.
+_DISTRIBUTIVE = re.compile(r"^(?:các|những)\s+([^\W\d_]+(?:\s+[^\W\d_]+)?)\s*:\s*(.+)$", re.IGNORECASE)
+_PAREN = re.compile(r"\s*\([^()]*\)")
+_DASH = re.compile(r"\s*[-–—]\s*")
+_BOUNDARY = re.compile(r";|\.(?:\s|$)")
 
 
-def task_units(raw, plan):
-    return [], []
+@lru_cache(maxsize=1)
+def lexicon() -> dict:
+    """The cue lexicon (``lexicon/units_cues.json``), checked once."""
+    try:
+        data = json.loads(LEXICON.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise ExtractionError(LEXICON, f"cannot be read as the unit lexicon ({e})") from None
+    missing = [k for k in _KEYS if k not in data]
+    if missing:
+        raise ExtractionError(LEXICON, f"has no {', '.join(missing)}")
+    return data
+
+
+@lru_cache(maxsize=1)
+def _members() -> dict[str, set[int]]:
+    """Member noun -> the collective groups it belongs to."""
+    out: dict[str, set[int]] = {}
+    for i, group in enumerate(lexicon()["collectives"]):
+        for m in group:
+            out.setdefault(m, set()).add(i)
+    return out
+
+
+def _expand(text: str) -> str:
+    from .abbrev import expand_abbreviations
+
+    return expand_abbreviations(text)
+
+
+def _fix_spelling(text: str) -> str:
+    for wrong, right in lexicon()["spelling"].items():
+        text = re.sub(rf"(?<!\w){re.escape(wrong)}(?!\w)",
+                      lambda m: right[:1].upper() + right[1:] if m.group(0)[:1].isupper() else right,
+                      text, flags=re.IGNORECASE)
+    return text
+
+
+def _strip_collective(text: str) -> tuple[str, str]:
+    """("các ", rest) when a piece starts with a collective word, else ("", text)."""
+    for w in lexicon()["collective_starts"]:
+        if text.lower().startswith(w + " "):
+            return text[: len(w) + 1], text[len(w) + 1:]
+    return "", text
+
+
+def _head(text: str):
+    """The UNIT span a text starts with (after 'các'), or None; NONUNIT phrases win."""
+    from .nlp import find_spans
+
+    _, rest = _strip_collective(text.strip())
+    if not rest:
+        return None
+    spans = find_spans(rest)
+    at_start = [s for s in spans if s.start == 0 and s.label_ in ("UNIT", "NONUNIT")]
+    if not at_start:
+        return None
+    best = max(at_start, key=lambda s: (len(s), s.label_ == "UNIT"))
+    return best if best.label_ == "UNIT" else None
+
+
+def _member_prefix(text: str) -> str | None:
+    """The collective member a piece starts with (after 'các'), longest first."""
+    _, rest = _strip_collective(text.strip())
+    low = rest.lower()
+    best = None
+    for m in _members():
+        if (low == m or low.startswith(m + " ")) and (best is None or len(m) > len(best)):
+            best = m
+    return best
+
+
+def _member_suffix(text: str) -> str | None:
+    """The collective member a piece ends with, longest first."""
+    low = text.strip().lower()
+    best = None
+    for m in _members():
+        if (low == m or low.endswith(" " + m)) and (best is None or len(m) > len(best)):
+            best = m
+    return best
+
+
+def _is_proper(piece: str) -> bool:
+    """True for a proper name such as "Ban Dân tộc", "Sở Tài chính" (head + capital word)."""
+    head = _head(piece)
+    if head is None or not piece[:1].isupper():
+        return False
+    rest = piece[head.end_char:].strip()
+    return bool(rest) and rest[:1].isupper()
+
+
+def _joins(prev: str, piece: str, joiner: str, distributive: bool) -> bool:
+    """Whether ``piece`` continues the unit that ends with ``prev``."""
+    a, b = _member_suffix(prev), _member_prefix(piece)
+    if a and b and _members()[a] & _members()[b] and not _is_proper(piece):
+        return True
+    if _strip_collective(piece)[0]:
+        return False
+    if _head(piece) is not None:
+        return False
+    return not (distributive and joiner == ",")
+
+
+def _area_split(piece: str) -> list[str]:
+    """Split a piece where a unit head follows an area noun with no comma between."""
+    from .nlp import find_spans
+
+    areas = sorted(lexicon()["area_nouns"], key=len, reverse=True)
+    spans = find_spans(piece)
+    blocked = [s for s in spans if s.label_ == "NONUNIT"]
+    cuts = []
+    for s in spans:
+        if s.label_ != "UNIT" or s.start == 0:
+            continue
+        if any(b.start <= s.start < b.end and b.start < s.start for b in blocked):
+            continue
+        if any(b.start == s.start and len(b) > len(s) for b in blocked):
+            continue
+        before = piece[: s.start_char].rstrip().lower()
+        before = re.sub(r"[/]", " ", before)
+        if any(before == a or before.endswith(" " + a) for a in areas):
+            cuts.append(s.start_char)
+    if not cuts:
+        return [piece]
+    out, last = [], 0
+    for c in sorted(set(cuts)):
+        out.append(piece[last:c].strip())
+        last = c
+    out.append(piece[last:].strip())
+    return [p for p in out if p]
+
+
+def _pieces(segment: str) -> list[tuple[str, str]]:
+    """(joiner, piece) pairs of a segment split at ',' and 'và'."""
+    out: list[tuple[str, str]] = []
+    for i, part in enumerate(segment.split(",")):
+        for j, sub in enumerate(re.split(r"\s+và\s+", part)):
+            joiner = "" if i == 0 and j == 0 else ("và" if j > 0 else ",")
+            for k, bit in enumerate(_area_split(sub.strip())):
+                if bit:
+                    out.append((joiner if k == 0 else "|", bit))
+    return out
+
+
+def _split_segment(segment: str, distributive: bool = False) -> list[str]:
+    units: list[str] = []
+    last_piece = ""
+    for joiner, piece in _pieces(segment):
+        if units and joiner in (",", "và") and _joins(last_piece, piece, joiner, distributive):
+            units[-1] += (", " if joiner == "," else " và ") + piece
+        else:
+            units.append(piece)
+        last_piece = piece
+    return units
+
+
+def _dash(m: re.Match) -> str:
+    left, right = m.string[: m.start()], m.string[m.end():]
+    if not left or not right or (m.group(0).strip() == m.group(0)):
+        return m.group(0)
+    # Between two names of bodies ("Hội đồng nhân dân – Ủy ban nhân dân", "Văn hóa –
+    # Xã hội") the dash is an en dash; inside a compound ("chính trị - xã hội") a hyphen.
+    return " – " if right.lstrip()[:1].isupper() else " - "
+
+
+def clean_name(name: str) -> str:
+    """One unit name as the schema writes it.
+
+    name (str): a unit as cut from a cell (abbreviations already expanded).
+    RETURNS (str): the name, '' when nothing is left.
+
+    >>> clean_name("Chi Cục Quản lý thị trường tỉnh.")
+    'Chi cục Quản lý thị trường tỉnh'
+    >>> clean_name("các tổ chức, cá nhân liên quan")
+    'Các tổ chức, cá nhân liên quan'
+    """
+    name = collapse(_PAREN.sub("", name))
+    name = re.sub(r"^(?:và|với|cùng)\s+", "", name, flags=re.IGNORECASE)
+    name = name.strip(" ,;.:-–—*+•")
+    if not name:
+        return ""
+    name = _DASH.sub(_dash, name)
+    head = _head(name)
+    if head is not None and not _strip_collective(name)[0]:
+        canonical = head.id_ or head.text
+        if fold(canonical) == fold(head.text) and canonical != head.text:
+            name = canonical + name[len(head.text):]
+    return name[:1].upper() + name[1:]
+
+
+def split_units(cell: str | None) -> list[str]:
+    """Units listed in one lead or cooperating cell.
+
+    cell (str | None): the cell (or the list after "Cơ quan phối hợp:").
+    RETURNS (list[str]): unit names in order, each once; [] for an empty or "-" cell.
+
+    >>> split_units("Sở Khoa học và Công nghệ, Thanh tra tỉnh, Sở Công Thương")
+    ['Sở Khoa học và Công nghệ', 'Thanh tra tỉnh', 'Sở Công Thương']
+    >>> split_units("-")
+    []
+    """
+    if not cell:
+        return []
+    text = _fix_spelling(_expand(normalize(cell))).strip(" ;,.:")
+    if not text or text.lower() in lexicon()["empty_cells"]:
+        return []
+    names: list[str] = []
+    m = _DISTRIBUTIVE.match(text)
+    if m and _head(m.group(1)) is not None:
+        head = _head(m.group(1))
+        prefix = head.id_ or head.text
+        listed = m.group(2)
+        # "Các phòng: A; B, C; D" lists its members with ';' and may use ',' inside one;
+        # without any ';' the commas separate the members.
+        distributive = ";" not in listed
+        for seg in re.split(r"[;\n]", listed):
+            for unit in _split_segment(seg.strip(), distributive=distributive):
+                if _head(unit) is None and not _strip_collective(unit)[0]:
+                    unit = f"{prefix} {unit}"
+                names.append(unit)
+    else:
+        for seg in re.split(r"[;\n]", text):
+            names.extend(_split_segment(seg.strip()))
+    return _unique(clean_name(n) for n in names)
+
+
+def _unique(names) -> list[str]:
+    out, seen = [], set()
+    for n in names:
+        k = fold(n)
+        if n and k not in seen:
+            seen.add(k)
+            out.append(n)
+    return out
+
+
+def _word_at(text: str, phrases, start: int = 0) -> tuple[int, str] | None:
+    """First lower-case occurrence of one of ``phrases`` as whole words at or after ``start``,
+    not used as a noun after 'các' / 'những' ("các tổ chức")."""
+    best = None
+    for p in phrases:
+        for m in re.finditer(rf"(?<!\w){re.escape(p)}(?!\w)", text[start:]):
+            pos = start + m.start()
+            if re.search(r"(?:các|những|mọi)\s+$", text[:pos].lower()):
+                continue
+            if best is None or pos < best[0]:
+                best = (pos, p)
+            break
+    return best
+
+
+def _clauses(text: str) -> list[str]:
+    return [c.strip() for c in _BOUNDARY.split(text) if c.strip()]
+
+
+def subject_units(text: str | None) -> tuple[list[str], list[str]]:
+    """Units that a bullet's clauses start with, as doers (lead) or participants (cooperate).
+
+    text (str | None): the bullet's wording (normalised).
+    RETURNS (tuple[list[str], list[str]]): (lead, cooperate).
+
+    >>> subject_units("Cấp ủy đảng, chính quyền tăng cường lãnh đạo, chỉ đạo")
+    (['Cấp ủy đảng', 'Chính quyền'], [])
+    """
+    lead: list[str] = []
+    coop: list[str] = []
+    if not text:
+        return lead, coop
+    verbs = lexicon()["subject_verbs"]
+    for clause in _clauses(_expand(normalize(text))):
+        clause = re.sub(r"^(?:giao|đề nghị)\s+", "", clause, flags=re.IGNORECASE)
+        if _head(clause) is None:
+            continue
+        found = _word_at(clause, verbs["lead"] + verbs["cooperate"], 1)
+        if found is None:
+            continue
+        subject = clause[: found[0]].strip(" ,")
+        if not subject or len(subject.split()) > 20:
+            continue
+        units = split_units(subject)
+        (coop if found[1] in verbs["cooperate"] else lead).extend(units)
+    return lead, coop
+
+
+def partner_units(text: str | None) -> list[str]:
+    """Partners a bullet names after "phối hợp với", "hợp tác ... với".
+
+    text (str | None): the bullet's wording (normalised).
+    RETURNS (list[str]): cooperating units.
+
+    >>> partner_units("Phối hợp với các cơ quan chức năng trong công tác kiểm tra hàng hóa.")
+    ['Các cơ quan chức năng']
+    """
+    out: list[str] = []
+    if not text:
+        return out
+    lex = lexicon()
+    for clause in _clauses(_expand(normalize(text))):
+        low = clause.lower()
+        for cue in lex["partner_cues"]:
+            parts = cue.split(" ... ")
+            pos = 0
+            for part in parts:
+                m = re.search(rf"(?<!\w){re.escape(part)}(?!\w)", low[pos:])
+                if m is None:
+                    pos = -1
+                    break
+                pos += m.end()
+            if pos < 0:
+                continue
+            phrase = clause[pos:].strip()
+            stop = _word_at(phrase, lex["phrase_stops"], 1)
+            if stop is not None:
+                phrase = phrase[: stop[0]]
+            phrase = re.split(r"[(:]", phrase)[0].strip(" ,")
+            if phrase and _head(phrase) is not None:
+                out.extend(split_units(phrase))
+    return _unique(out)
+
+
+def task_units(raw, plan: dict | None = None) -> tuple[list[str], list[str]]:
+    """Lead and cooperating units of one raw task.
+
+    raw (RawTask): the task; ``raw.lead`` / ``raw.cooperate`` are its cells or lines.
+    plan (dict | None): the plan metadata (issuer, level, ...); not needed by the
+        current rules, accepted so that record assembly stays uniform.
+    RETURNS (tuple[list[str], list[str]]): (lead, cooperate), full names, each once.
+    """
+    lead = split_units(raw.lead)
+    coop = split_units(raw.cooperate)
+    if raw.layout != "table":
+        said_lead, said_coop = subject_units(raw.text)
+        if not lead:
+            lead = said_lead
+        coop = coop + said_coop + partner_units(raw.text)
+    return _unique(lead), _unique(coop)

@@ -16,7 +16,7 @@ class StoreError(GraphError):
     """The store (directory or endpoint) cannot be opened, read or written."""
 
 
-class NotFound(GraphError):
+class NotFound(GraphError, LookupError):
     """A plan or task named on the command line is not in the graph."""
 
     def __init__(self, kind: str, name: str):

@@ -1,11 +1,13 @@
 """Lineage of a plan: every document it implements, directly or not, up to the Directive.
 
 >>> from planlineage.graph.store import open_store
+>>> from planlineage.graph.lineage import lineage
 >>> with open_store(memory=True) as store:
-...     lineage(store, "38-CT/TW")
-Traceback (most recent call last):
-...
-planlineage.graph.errors.NotFound: plan 38-CT/TW: not found in the graph (give a file name, a document number or an IRI)
+...     try:
+...         lineage(store, "38-CT/TW")
+...     except LookupError as e:
+...         print(e)
+plan 38-CT/TW: not found in the graph (give a file name, a document number or an IRI)
 """
 from __future__ import annotations
 

@@ -191,10 +191,13 @@ def concept_phrases() -> list[tuple[str, str]]:
         by_local[local] = iri
         by_local.setdefault(local.rsplit("/", 1)[-1], iri)
         out += [(lab, iri) for lab in labels]
+    labelled = {phrase for phrase, _ in out}
     for phrase, cid in _pattern_phrases():
+        # The ontology's labels win: a cue word the extractor files under a theme
+        # ("đào tạo" -> human_resources) stays the activity the SKOS labels say it is.
         key = cid.lower().rsplit(".", 1)[-1]
         iri = by_local.get(key) or by_local.get(f"activity/{key}")
-        if iri and phrase:
+        if iri and phrase and phrase not in labelled:
             out.append((phrase, iri))
     return sorted(set(out), key=lambda p: (-len(p[0]), p[1].count("/activity/")))
 
@@ -253,7 +256,7 @@ def _resolve(store, form: Form, slots: dict[str, str]) -> Mapping | None:
     for name, value in params.items():
         try:
             engine.bind_value(store, declared[name], value)
-        except engine.QueryError:
+        except PlanlineageError:
             return None
     return Mapping(form.id, query, params)
 

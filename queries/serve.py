@@ -13,7 +13,7 @@ Two things it does not do well enough on its own, measured with oxigraph 0.5:
 So a guard (this module, standard library only) listens on the public address,
 refuses updates (403), forwards queries to oxigraph on a private loopback port,
 buffers the answer up to ``max_bytes`` and turns an over-long result into ``413``
-and a cancelled one into ``503`` with a one-line message. It adds CORS headers so
+and a cancelled one into ``500`` with a one-line message. It adds CORS headers so
 YASGUI in a browser can use it. Everything else (parsing, evaluation, content
 negotiation, the HTML page at ``/``) is oxigraph's.
 
@@ -124,13 +124,15 @@ def _make_handler(upstream: tuple[str, int], timeout_s: float, max_bytes: int):
             headers = {k: v for k, v in self.headers.items()
                        if k.lower() in ("content-type", "accept", "accept-encoding")}
             headers["Accept-Encoding"] = "identity"
-            conn = http.client.HTTPConnection(*upstream, timeout=timeout_s + 5)
+            # Our own deadline too: oxigraph checks its --timeout-s while producing
+            # results, so a long join before the first solution can outlive it.
+            conn = http.client.HTTPConnection(*upstream, timeout=timeout_s + 1)
             try:
                 conn.request(method, self.path, body=body or None, headers=headers)
                 resp = conn.getresponse()
                 data = resp.read(max_bytes + 1)
             except (OSError, http.client.HTTPException):
-                self._reply(503, f"query stopped: no answer within the time limit of {timeout_s:g} s\n".encode())
+                self._reply(500, f"query stopped: it exceeded the time limit of {timeout_s:g} s\n".encode())
                 return
             finally:
                 conn.close()
@@ -139,7 +141,9 @@ def _make_handler(upstream: tuple[str, int], timeout_s: float, max_bytes: int):
                                  "add LIMIT or narrow the query\n".encode())
                 return
             if CANCELLED in data[-200:]:
-                self._reply(503, f"query stopped: it exceeded the time limit of {timeout_s:g} s\n".encode())
+                # 500, as Virtuoso and Blazegraph answer a timeout, so SPARQL clients
+                # (SPARQLWrapper's EndPointInternalError) show the message.
+                self._reply(500, f"query stopped: it exceeded the time limit of {timeout_s:g} s\n".encode())
                 return
             keep = {k: v for k, v in resp.getheaders() if k.lower() in ("content-type",)}
             self._reply(resp.status, data, keep or None)

@@ -139,3 +139,7 @@ def test_expand_abbreviations_leaves_symbols_and_ambiguous_uses_alone():
     assert expand_abbreviations("KT. CHỦ TỊCH") == "KT. CHỦ TỊCH"      # ký thay, not Kinh tế
     assert expand_abbreviations("TT Nội dung") == "TT Nội dung"        # table column "Thứ tự"
     assert expand_abbreviations("Phòng KT xã") == "Phòng Kinh tế xã"
+
+
+def test_parse_date_rejects_impossible_day_or_month():
+    assert parse_date("ngày 99/99/2025") is None
