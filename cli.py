@@ -303,8 +303,7 @@ def ask(question, fmt, show_sparql, store_dir, endpoint):
       planlineage ask "which units lead training tasks"
       planlineage ask "đơn vị nào chủ trì các nhiệm vụ đào tạo" --format json
     """
-    from .queries.ask import UnknownQuestion, ask as answer
-    from .queries.formats import to_table
+    from .queries.ask import UnknownQuestion, ask as answer, to_table
 
     with _open(store_dir, endpoint, read_only=True) as store:
         try:
@@ -315,7 +314,7 @@ def ask(question, fmt, show_sparql, store_dir, endpoint):
     if show_sparql:
         click.echo(f"# {res['query']} {res['params']}\n{res['sparql']}", err=fmt == "json")
     keys = ("question", "query", "params", "columns", "rows")
-    click.echo(_dump({k: res[k] for k in keys}) if fmt == "json" else to_table(res["answer"]))
+    click.echo(_dump({k: res[k] for k in keys}) if fmt == "json" else to_table(res))
 
 
 @cli.command()

@@ -146,11 +146,14 @@ def _is_proper(piece: str) -> bool:
 def _joins(prev: str, piece: str, joiner: str, distributive: bool) -> bool:
     """Whether ``piece`` continues the unit that ends with ``prev``."""
     a, b = _member_suffix(prev), _member_prefix(piece)
-    if a and b and _members()[a] & _members()[b] and not _is_proper(piece):
+    head = _head(piece)
+    # A longer name that merely starts with a member ("Tỉnh đoàn" after "... tỉnh") is its own unit.
+    longer = head is not None and len(head.text) > len(b or "")
+    if a and b and _members()[a] & _members()[b] and not _is_proper(piece) and not longer:
         return True
     if _strip_collective(piece)[0]:
         return False
-    if _head(piece) is not None:
+    if head is not None:
         return False
     return not (distributive and joiner == ",")
 
@@ -172,7 +175,8 @@ def _area_split(piece: str) -> list[str]:
             continue
         before = piece[: s.start_char].rstrip().lower()
         before = re.sub(r"[/]", " ", before)
-        if any(before == a or before.endswith(" " + a) for a in areas):
+        # "Tỉnh đoàn" is one name: the area noun must follow a name, not start the piece.
+        if any(before.endswith(" " + a) for a in areas):
             cuts.append(s.start_char)
     if not cuts:
         return [piece]

@@ -325,3 +325,19 @@ def ask(store, question: str) -> dict:
     return {"question": question, "form": mapping.form, "query": mapping.query.name,
             "params": mapping.params, "sparql": mapping.query.text, "columns": columns, "rows": rows,
             "answer": answer}
+
+
+def to_table(result: dict, width: int = 50) -> str:
+    """An answer as aligned text: labels rather than IRIs, lists joined with ", ", cells cut to ``width``."""
+    cols = [c for c in result["columns"] if not c.endswith("_iri")]
+
+    def cell(v) -> str:
+        text = ", ".join(map(str, v)) if isinstance(v, list) else "" if v is None else str(v)
+        text = " ".join(text.split())
+        return text if len(text) <= width else text[: width - 1] + "…"
+
+    cells = [[cell(r.get(c)) for c in cols] for r in result["rows"]]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(cols)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(cols, widths)).rstrip(), "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
+    return "\n".join(lines if cells else lines + ["(no answer)"])

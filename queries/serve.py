@@ -85,7 +85,7 @@ def _is_update(method: str, path: str, headers, body: bytes) -> bool:
     return "update" in parse_qs(urlsplit(path).query)
 
 
-def _make_handler(upstream: tuple[str, int], timeout_s: float, max_bytes: int):
+def _make_handler(upstream, timeout_s: float, max_bytes: int):
     class Guard(http.server.BaseHTTPRequestHandler):
         server_version = "planlineage-guard"
         protocol_version = "HTTP/1.1"
@@ -126,12 +126,13 @@ def _make_handler(upstream: tuple[str, int], timeout_s: float, max_bytes: int):
             headers["Accept-Encoding"] = "identity"
             # Our own deadline too: oxigraph checks its --timeout-s while producing
             # results, so a long join before the first solution can outlive it.
-            conn = http.client.HTTPConnection(*upstream, timeout=timeout_s + 1)
+            conn = http.client.HTTPConnection("127.0.0.1", upstream.port, timeout=timeout_s + 1)
             try:
                 conn.request(method, self.path, body=body or None, headers=headers)
                 resp = conn.getresponse()
                 data = resp.read(max_bytes + 1)
             except (OSError, http.client.HTTPException):
+                upstream.restart()
                 self._reply(500, f"query stopped: it exceeded the time limit of {timeout_s:g} s\n".encode())
                 return
             finally:
@@ -156,23 +157,70 @@ class Endpoint:
     """A running endpoint: the oxigraph process and the guard server.
 
     url (str): the SPARQL query URL (``http://host:port/query``).
-    process (subprocess.Popen): the oxigraph server.
+    upstream (Upstream): the oxigraph server process.
     guard (http.server.ThreadingHTTPServer): the public server.
     """
 
     url: str
-    process: subprocess.Popen
+    upstream: "Upstream"
     guard: http.server.ThreadingHTTPServer
 
     def stop(self) -> None:
         """Stop the guard and the oxigraph process."""
         self.guard.shutdown()
         self.guard.server_close()
+        self.upstream.stop()
+
+
+class Upstream:
+    """The oxigraph server process on a private loopback port; restartable.
+
+    oxigraph applies ``--timeout-s`` while it produces solutions; a query that joins
+    for long before its first solution (an aggregate over a cross product) keeps a CPU
+    busy after the client got its error. The guard then restarts the process, which
+    is cheap for a read-only store (well under a second for the bundled corpus).
+    """
+
+    def __init__(self, store: Path, timeout_s: float):
+        self.store, self.timeout_s = store, timeout_s
+        self.port = free_port()
+        self.lock = threading.Lock()
+        self.process = self._spawn()
+
+    def _spawn(self) -> subprocess.Popen:
+        cmd = [oxigraph_binary(), "serve-read-only", "--location", str(self.store), "--bind",
+               f"127.0.0.1:{self.port}", "--union-default-graph", "--timeout-s",
+               str(max(1, int(round(self.timeout_s))))]
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 20
+        while True:
+            if proc.poll() is not None:
+                err = proc.stderr.read().decode("utf-8", "replace").strip().splitlines()
+                raise ServeError(f"{self.store}: oxigraph server exited ({err[-1] if err else proc.returncode})")
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return proc
+            except OSError:
+                if time.monotonic() > deadline:
+                    proc.terminate()
+                    raise ServeError(f"{self.store}: oxigraph server did not start within 20 s") from None
+                time.sleep(0.05)
+
+    def restart(self) -> None:
+        """Stop the process (and any runaway query) and start a fresh one on the same port."""
+        with self.lock:
+            self.stop()
+            self.process = self._spawn()
+
+    def stop(self) -> None:
+        """Terminate the process."""
         self.process.terminate()
         try:
             self.process.wait(10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait()
+        self.process.stderr.close()
 
 
 def start(store: str | Path, host: str = "127.0.0.1", port: int = 7878, timeout_s: float = DEFAULT_TIMEOUT_S,
@@ -189,32 +237,16 @@ def start(store: str | Path, host: str = "127.0.0.1", port: int = 7878, timeout_
     store = Path(store)
     if not store.is_dir():
         raise ServeError(f"{store}: no store here (run `planlineage build --store {store}` first)")
-    inner = free_port()
-    cmd = [oxigraph_binary(), "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{inner}",
-           "--union-default-graph", "--timeout-s", str(max(1, int(round(timeout_s))))]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 20
-    while True:
-        if proc.poll() is not None:
-            err = proc.stderr.read().decode("utf-8", "replace").strip().splitlines()
-            raise ServeError(f"{store}: oxigraph server exited ({err[-1] if err else proc.returncode})")
-        try:
-            socket.create_connection(("127.0.0.1", inner), timeout=0.2).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                proc.terminate()
-                raise ServeError(f"{store}: oxigraph server did not start within 20 s") from None
-            time.sleep(0.05)
+    upstream = Upstream(store, timeout_s)
     try:
-        guard = http.server.ThreadingHTTPServer((host, port), _make_handler(("127.0.0.1", inner), timeout_s, max_bytes))
+        guard = http.server.ThreadingHTTPServer((host, port), _make_handler(upstream, timeout_s, max_bytes))
     except OSError as e:
-        proc.terminate()
+        upstream.stop()
         raise ServeError(f"{host}:{port}: cannot listen ({e.strerror})") from None
     guard.daemon_threads = True
     threading.Thread(target=guard.serve_forever, daemon=True).start()
     real_host, real_port = guard.server_address[:2]
-    return Endpoint(f"http://{real_host}:{real_port}/query", proc, guard)
+    return Endpoint(f"http://{real_host}:{real_port}/query", upstream, guard)
 
 
 def serve(store: str | Path, host: str = "127.0.0.1", port: int = 7878, timeout_s: float = DEFAULT_TIMEOUT_S,
@@ -231,7 +263,7 @@ def serve(store: str | Path, host: str = "127.0.0.1", port: int = 7878, timeout_
     if ready is not None:
         ready(endpoint.url)
     try:
-        while not stop.is_set() and endpoint.process.poll() is None:
+        while not stop.is_set():
             stop.wait(0.5)
     except KeyboardInterrupt:
         pass

@@ -131,6 +131,8 @@ def test_serve_update_via_query_url_is_refused(endpoint):
 def test_serve_stops_a_query_over_the_time_limit(endpoint):
     with pytest.raises(EndPointInternalError, match=f"query stopped: it exceeded the time limit of {TIME_LIMIT_S} s"):
         _client(endpoint, SLOW).queryAndConvert()
+    # the runaway query was stopped and the endpoint still answers
+    assert _client(endpoint, "ASK {}").queryAndConvert()["boolean"] is True
 
 
 def test_serve_refuses_a_result_over_the_size_limit(endpoint):
