@@ -132,22 +132,25 @@ def _store_options(f):
                         help="Store directory (default $PLANLINEAGE_STORE or ./.planlineage/store).")(f)
 
 
-def _open(store_dir, endpoint, read_only=False):
+def _open(store_dir, endpoint, read_only=False, rebuild=False):
     from .graph.store import open_store
 
-    return open_store(store_dir, endpoint=endpoint, read_only=read_only)
+    return open_store(store_dir, endpoint=endpoint, read_only=read_only, rebuild=rebuild)
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @_store_options
 @click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="Extraction processes.")
-def build(paths, store_dir, endpoint, jobs):
-    """Extract documents and load them into the graph (default: the bundled corpus).
+@click.option("--rebuild", is_flag=True, help="Empty the store first (needed when another extractor version built it).")
+def build(paths, store_dir, endpoint, jobs, rebuild):
+    """Extract documents (text, PDF, DOCX) and load them into the graph (default: the bundled corpus).
 
-    Re-running is idempotent; a changed document replaces its named graph. A
-    document that cannot be read or breaks the shapes gets one error line, the
-    others are loaded, and the exit code is 1.
+    Re-running is idempotent; a changed document replaces its named graph, and
+    a build that was killed is completed by running it again. A document that
+    cannot be read or breaks the shapes gets one error line, the others are
+    loaded, and the exit code is 1. A document with the same content as one
+    already stored is skipped. A second build on the same store stops at once.
 
     \b
     Example:
@@ -157,13 +160,19 @@ def build(paths, store_dir, endpoint, jobs):
     from .extract.batch import expand
 
     files = expand(paths or [DATA_DIR])
-    with _open(store_dir, endpoint) as store:
+    with _open(store_dir, endpoint, rebuild=rebuild) as store:
         with click.progressbar(store.build_iter(files, jobs), length=len(files), label="Building",
                                file=sys.stderr) as outcomes:
-            errors = [o.error for o in outcomes if o.error]
+            done = list(outcomes)
+        errors = [o.error for o in done if o.error]
+        dups = [o for o in done if o.duplicate_of]
         for e in errors:
             click.echo(f"Error: {e}", err=True)
-        click.echo(f"{len(files) - len(errors)} of {len(files)} documents loaded; {store.triple_count()} triples in {store.name}", err=True)
+        for o in dups:
+            click.echo(f"Skipped: {o.source}: same content as {o.duplicate_of}, already in the store", err=True)
+        loaded = len(files) - len(errors) - len(dups)
+        click.echo(f"{loaded} of {len(files)} documents loaded, {len(dups)} duplicate(s) skipped, {len(errors)} failed; "
+                   f"{store.triple_count()} triples in {store.name}", err=True)
     if errors:
         sys.exit(1)
 
@@ -194,7 +203,7 @@ def export(store_dir, endpoint, fmt, output):
     Example:
       planlineage export --format graphml -o plans.graphml
     """
-    with _open(store_dir, endpoint) as store:
+    with _open(store_dir, endpoint, read_only=True) as store:
         store.export(fmt, output)
 
 
@@ -210,7 +219,7 @@ def validate(store_dir, endpoint, fmt):
     """
     from .graph.validate import validate_store
 
-    with _open(store_dir, endpoint) as store:
+    with _open(store_dir, endpoint, read_only=True) as store:
         violations = validate_store(store)
     if fmt == "json":
         click.echo(_dump({"conforms": not violations, "violations": [v.__dict__ for v in violations]}))
@@ -235,7 +244,7 @@ def lineage(plan, store_dir, endpoint, fmt):
     """
     from .graph.lineage import lineage as run, to_table
 
-    with _open(store_dir, endpoint) as store:
+    with _open(store_dir, endpoint, read_only=True) as store:
         result = run(store, plan)
     click.echo(_dump(result) if fmt == "json" else to_table(result))
 
@@ -255,7 +264,7 @@ def trace(task, store_dir, endpoint, fmt):
     """
     from .graph.trace import to_table, trace as run
 
-    with _open(store_dir, endpoint) as store:
+    with _open(store_dir, endpoint, read_only=True) as store:
         result = run(store, task)
     click.echo(_dump(result) if fmt == "json" else to_table(result))
 

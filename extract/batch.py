@@ -37,7 +37,7 @@ def _warm() -> None:
 
 
 #: File endings a directory is searched for (a file named explicitly is always tried).
-DOCUMENT_SUFFIXES = (".txt",)
+DOCUMENT_SUFFIXES = (".txt", ".pdf", ".docx")
 
 
 def expand(paths) -> list[Path]:
@@ -45,7 +45,9 @@ def expand(paths) -> list[Path]:
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(x for x in p.iterdir() if x.is_file() and x.suffix.lower() in DOCUMENT_SUFFIXES))
+            # Not only regular files: a dangling link or a special file named like a document
+            # gets its own error line instead of vanishing from the summary.
+            out.extend(sorted(x for x in p.iterdir() if x.suffix.lower() in DOCUMENT_SUFFIXES and not x.is_dir()))
         else:
             out.append(p)
     return out

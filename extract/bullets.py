@@ -144,11 +144,27 @@ def _labelled(text: str) -> tuple[str, dict]:
 
 
 _PAREN = re.compile(r"\(([^()]*)\)")
-_LEAD_COOP = re.compile(
-    r"^\s*(?P<lead>.+?)\s+chu tri(?:\s+thuc hien)?\s*(?:[,;]\s*(?:(?P<coop>.+?)\s+phoi hop(?:\s+thuc hien)?"
-    r"|phoi hop(?:\s+voi)?\s*:?\s*(?P<coop2>.+?)))?\s*[.;]?\s*$")
-_COOP_ONLY = re.compile(r"^\s*(?:phoi hop(?:\s+voi)?\s*:?\s*(?P<coop2>.+)|(?P<coop>.+?)\s+phoi hop(?:\s+thuc hien)?)\s*$")
-_SUBJECT_LEAD = re.compile(r"^(?:giao\s+|de nghi\s+)?(?P<lead>[a-z][^,;.()]{2,90}?)\s+chu tri\b")
+
+
+@lru_cache(maxsize=1)
+def _clause_rx() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """Regexes over folded text for a responsibility note: "[Giao] X chủ trì[, phối hợp với Y [thực hiện]]",
+    "[Y] phối hợp", and an item that starts "[Giao] X chủ trì" (cue words: assign_words, clause_tails)."""
+    lex = _lexicon()
+
+    def alt(key: str) -> str:
+        words = sorted(lex.get(key, []), key=len, reverse=True)
+        return "|".join(re.escape(w).replace(r"\ ", " ").replace(" ", r"\s+") for w in words) or r"(?!)"
+
+    assign = rf"(?:(?:{alt('assign_words')})\s+)?"
+    tail = rf"(?:\s+(?:{alt('clause_tails')}))?"
+    lead_coop = re.compile(
+        rf"^\s*{assign}(?P<lead>.+?)\s+chu tri{tail}\s*(?:[,;]\s*(?:(?P<coop>.+?)\s+phoi hop{tail}"
+        rf"|phoi hop(?:\s+voi)?\s*:?\s*(?P<coop2>.+?){tail}))?\s*[.;]?\s*$")
+    coop_only = re.compile(
+        rf"^\s*(?:phoi hop(?:\s+voi)?\s*:?\s*(?P<coop2>.+?){tail}|(?P<coop>.+?)\s+phoi hop{tail})\s*[.;]?\s*$")
+    subject_lead = re.compile(rf"^{assign}(?P<lead>[a-z][^,;.()]{{2,90}}?)\s+chu tri\b")
+    return lead_coop, coop_only, subject_lead
 
 
 def _clauses(inner: str) -> dict:
@@ -159,7 +175,8 @@ def _clauses(inner: str) -> dict:
         for k, v in lab.items():
             found.setdefault(k, v)
         f = _fold_chars(rest)
-        hit = _LEAD_COOP.match(f) or _COOP_ONLY.match(f)
+        lead_coop, coop_only, _ = _clause_rx()
+        hit = lead_coop.match(f) or coop_only.match(f)
         if not hit:
             continue
         for name, groups in (("lead", ("lead",)), ("cooperate", ("coop", "coop2"))):
@@ -188,7 +205,7 @@ def _inline(text: str) -> tuple[str, dict]:
     for k, v in labelled.items():
         found.setdefault(k, v)
     if "lead" not in found:
-        m = _SUBJECT_LEAD.match(_fold_chars(text))
+        m = _clause_rx()[2].match(_fold_chars(text))
         if m:
             lead = text[m.start("lead"):m.end("lead")]
             cut = _fold_chars(lead).rfind(" do ")
@@ -228,6 +245,9 @@ def _goes_on_heading(item: _Item, line: str) -> bool:
     s = line.strip()
     if not s[:1].isupper():
         return True
+    joined = " ".join(item.parts)
+    if joined.count("(") > joined.count(")"):
+        return True  # a parenthesis left open ("(Giao Sở ... phối hợp với Sở Công") goes on
     last = item.parts[-1].rstrip()
     if last.endswith((",", "-", "–", "(")):
         return True
@@ -257,6 +277,10 @@ def _read_items(doc: Document, start: int, end: int) -> list[_Item]:
                 mk = None
         if mk is None and _is_label(line):
             mk = ("label", None, line.strip())
+        elif mk and mk[0] in ("dash", "plus") and _is_label(mk[2]):
+            # "- Đơn vị chủ trì: ..." gives attributes to the group, whatever item
+            # (a lettered one, a bullet) was open before it.
+            mk = ("label", None, mk[2])
         if mk:
             cur = _Item(mk[0], mk[1], n, n, [mk[2]])
             items.append(cur)

@@ -22,11 +22,13 @@ class Document:
     source: str
     raw_lines: list[str]
     lines: list[str]
+    #: Tables with real cell boundaries kept by the loader (PDF, DOCX): loaders.Grid objects.
+    grids: list = field(default_factory=list)
 
     @classmethod
-    def from_text(cls, text: str, source: str) -> "Document":
+    def from_text(cls, text: str, source: str, grids: list | None = None) -> "Document":
         raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        return cls(source=source, raw_lines=raw, lines=[normalize_tones(x) for x in raw])
+        return cls(source=source, raw_lines=raw, lines=[normalize_tones(x) for x in raw], grids=grids or [])
 
     def __len__(self) -> int:
         return len(self.lines)

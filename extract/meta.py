@@ -127,6 +127,9 @@ def _proper(upper: str) -> str:
     if body is None:
         return text[:1] + text[1:].lower()
     rest = text[len(body):].strip()
+    place = next((p for p in provinces() if fold(p) == fold(rest)), None)
+    if place:
+        return collapse(f"{body} {place}")  # "TỈNH ỦY HÀ TĨNH" -> "Tỉnh ủy Hà Tĩnh"
     for level in sorted(cues()["levels"], key=len, reverse=True):
         if fold(rest).startswith(fold(level) + " ") or fold(rest) == fold(level):
             name = rest[len(level):].strip()
@@ -155,7 +158,20 @@ def _header_issuer(doc: Document) -> str | None:
     low = fold(text)
     # "UBND TỈNH X / SỞ Y": the last body named is the issuer.
     starts = [i for b in bodies() for i in [low.rfind(fold(b))] if i >= 0]
-    return _proper(text[max(starts):] if starts else text)
+    at = max(starts) if starts else 0
+    issuer = _proper(text[at:])
+    # Written in capitals, the name's own case is lost: take it from the body text
+    # ("SỞ KHOA HỌC VÀ CÔNG NGHỆ" -> "Sở Khoa học và Công nghệ").
+    m = re.search(r"(?<!\w)" + r"\s+".join(map(re.escape, issuer.split())) + r"(?!\w)", doc.text, re.IGNORECASE)
+    if m and m.group(0) != m.group(0).upper():
+        issuer = collapse(m.group(0))
+    # A body under a provincial committee ("UBND TỈNH X" above "SỞ Y") is "Sở Y tỉnh X".
+    above = re.search(r"(?:^|\s)(tinh|thanh pho)\s+(.+)$", low[:at].strip())
+    if above and not re.search(r"(?<!\w)(?:tỉnh|thành phố|xã|phường|huyện|đặc khu)(?!\w)", issuer):
+        place = next((p for p in provinces() if fold(p) == above.group(2).strip()), None)
+        if place:
+            issuer = f"{issuer} {'tỉnh' if above.group(1) == 'tinh' else 'thành phố'} {place}"
+    return issuer
 
 
 def _preamble_issuer(doc: Document) -> str | None:
@@ -216,6 +232,8 @@ def infer_province(text: str) -> str | None:
     """Most named province or city of a text (from the province lexicon)."""
     counts = Counter()
     for p in provinces():
+        if p not in text:  # cheap test first: the regex scan is slow on a whole document
+            continue
         n = len(re.findall(rf"(?<!\w){re.escape(p)}(?!\w)", text))
         if n:
             counts[p] = n
@@ -226,6 +244,15 @@ def infer_province(text: str) -> str | None:
                 counts[p] -= counts[q]
     counts = Counter({k: v for k, v in counts.items() if v > 0})
     return counts.most_common(1)[0][0] if counts else None
+
+
+def _header_province(doc: Document) -> str | None:
+    """The province the header block names ("ĐẢNG BỘ TỈNH THANH HÓA", "UBND TỈNH X")."""
+    head = fold(" ".join(doc.line(n) for n in _header_lines(doc)))
+    for p in sorted(provinces(), key=len, reverse=True):
+        if re.search(rf"(?:tinh|thanh pho)\s+{re.escape(fold(p))}(?!\w)", head):
+            return p
+    return None
 
 
 def _level(issuer: str | None) -> str:
@@ -344,11 +371,14 @@ def extract_plan(doc: Document) -> dict:
     text = doc.text
     issuer = _header_issuer(doc) or _preamble_issuer(doc) or _signature_issuer(doc) or ""
     issuer = expand_abbreviations(issuer)
+    sig = _signature_issuer(doc)
+    if (sig and re.match(cues()["party_committee"], issuer) and re.match(cues()["standing_signature"], fold(sig))):
+        issuer = f"Ban Thường vụ {issuer}"
     province = _level_name(issuer, ("tỉnh", "thành phố", "Thành ủy", "Tỉnh ủy"))
     if province:
         province = next((p for p in provinces() if fold(p) == fold(province)), province)
     else:
-        province = infer_province(text)
+        province = _header_province(doc) or infer_province(text)
     level = _level(issuer)
     commune = _level_name(issuer, ("xã", "phường", "đặc khu", "thị trấn")) if level == "commune" else None
     if level == "commune" and commune is None and issuer:

@@ -4,9 +4,11 @@
   trailing punctuation split off ("đó," -> "đó" ","), but no infix splitting, so a
   document number such as "1703/QĐ-TTg" or a date "31/12/2024" stays one token.
   pyvi word segmentation is not used (see docs/decisions/20261121-tokenizer.md).
-* A ``span_ruler`` whose patterns are the JSONL files of ``extract/patterns/``,
-  one ``{"label", "pattern", "id"}`` per line; spans may overlap and land in
-  ``doc.spans["pl"]``.
+* One ``span_ruler`` per label whose patterns are the JSONL files of
+  ``extract/patterns/``, one ``{"label", "pattern", "id"}`` per line; spans may
+  overlap and land in ``doc.spans["pl"]`` (sorted by ``planlineage_sort_spans``).
+  :func:`find_spans` runs only the ruler of the label asked for, on a Doc
+  tokenized once per text.
 
 Text must be normalised (:func:`planlineage.extract.normalize.normalize`) before
 it reaches the pipeline; spaCy keeps ``doc.text == text``, so character offsets
@@ -38,6 +40,18 @@ def _register() -> None:
     if "planlineage.vi_tokenizer.v1" in registry.tokenizers.get_all():
         return
 
+    @spacy.Language.factory("planlineage_span_ruler", assigns=["doc.spans"], default_config={
+        "spans_key": SPANS_KEY, "phrase_matcher_attr": None, "validate": False, "overwrite": False})
+    def make_span_ruler(nlp, name, spans_key, phrase_matcher_attr, validate, overwrite):
+        return _anchored_ruler_class()(nlp, name, spans_key=spans_key, phrase_matcher_attr=phrase_matcher_attr,
+                                       validate=validate, overwrite=overwrite)
+
+    @spacy.Language.component("planlineage_sort_spans")
+    def sort_spans(doc):
+        # The per-label rulers append their spans; order them as one ruler would.
+        doc.spans[SPANS_KEY] = sorted(doc.spans[SPANS_KEY])
+        return doc
+
     @registry.tokenizers("planlineage.vi_tokenizer.v1")
     def create_tokenizer():
         def make(nlp):
@@ -50,6 +64,100 @@ def _register() -> None:
         return make
 
     del spacy
+
+
+def pattern_anchors(patterns: list[dict]):
+    """Possible first tokens of a set of token patterns, each with the longest match it starts.
+
+    patterns (list[dict]): ``{"label", "pattern", "id"}`` items; phrase patterns are ignored.
+    RETURNS (dict[str, int] | None): {LOWER value a match can start with: most tokens such a
+        match can span}, or None when a pattern can start anywhere (its first token is
+        optional or has no LOWER) or has no length limit ("+", "*", "{n,}").
+    """
+    longest: dict[str, int] = {}
+    for item in patterns:
+        tokens = item["pattern"]
+        if isinstance(tokens, str):
+            continue
+        if not tokens or "OP" in tokens[0]:
+            return None
+        lower = tokens[0].get("LOWER")
+        if isinstance(lower, str):
+            firsts = [lower]
+        elif isinstance(lower, dict) and set(lower) == {"IN"}:
+            firsts = list(lower["IN"])
+        else:
+            return None
+        length = 0
+        for token in tokens:
+            op = token.get("OP", "1")
+            if op in ("1", "!", "?"):
+                length += 1
+            elif op.startswith("{") and op.endswith("}") and op[-2:-1].isdigit():
+                length += int(op[1:-1].split(",")[-1])
+            else:
+                return None
+        for word in firsts:
+            longest[word] = max(longest.get(word, 0), length)
+    return longest
+
+
+@lru_cache(maxsize=1)
+def _anchored_ruler_class():
+    import warnings
+
+    import numpy
+    from spacy.attrs import LOWER
+    from spacy.matcher import Matcher
+    from spacy.pipeline.span_ruler import SpanRuler
+    from spacy.tokens import Span
+
+    class AnchoredSpanRuler(SpanRuler):
+        """A ``span_ruler`` that runs its token patterns only where a match can start:
+        at each token that is a possible first token (:func:`pattern_anchors`), the
+        patterns starting with that word run on a window as long as their longest
+        match. Same spans as ``span_ruler``, much less work on long texts; phrase
+        patterns run on the whole Doc as usual."""
+
+        _anchors = None
+
+        def add_patterns(self, patterns):
+            super().add_patterns(patterns)
+            found = pattern_anchors(self.patterns)
+            self._anchors = None
+            if found is None:
+                return
+            anchors = {}
+            for entry in self.patterns:
+                tokens = entry["pattern"]
+                if isinstance(tokens, str):
+                    continue
+                lower = tokens[0]["LOWER"]
+                for word in [lower] if isinstance(lower, str) else lower["IN"]:
+                    key = self.nlp.vocab.strings.add(word)
+                    if key not in anchors:
+                        anchors[key] = (Matcher(self.nlp.vocab), found[word])
+                    anchors[key][0].add(repr((entry["label"], entry.get("id", ""))), [tokens])
+            self._anchors = anchors
+            self._anchor_keys = numpy.array(list(anchors), dtype="uint64")
+
+        def match(self, doc):
+            if self._anchors is None or len(self.matcher) == 0 or len(doc) == 0:
+                return super().match(doc)
+            lowers = doc.to_array(LOWER)
+            matches = []
+            for i in numpy.flatnonzero(numpy.isin(lowers, self._anchor_keys)).tolist():
+                matcher, longest = self._anchors[int(lowers[i])]
+                window = doc[i:min(len(doc), i + longest)]
+                matches += [(m_id, i + start, i + end) for m_id, start, end in matcher(window)]
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message="\\[W036")
+                matches += list(self.phrase_matcher(doc))
+            label_id = self._match_label_id_map
+            return sorted({Span(doc, start, end, label=label_id[m_id]["label"], span_id=label_id[m_id]["id"])
+                           for m_id, start, end in matches if start != end})
+
+    return AnchoredSpanRuler
 
 
 def load_patterns(directory: Path = PATTERN_DIR) -> list[dict]:
@@ -71,31 +179,65 @@ def load_patterns(directory: Path = PATTERN_DIR) -> list[dict]:
 
 @lru_cache(maxsize=1)
 def get_nlp():
-    """The pipeline, built on first use (spacy.blank("vi") + our tokenizer + span_ruler)."""
+    """The pipeline, built on first use: spacy.blank("vi") + our tokenizer + one
+    ``planlineage_span_ruler`` per label (``span_ruler_<label>``) + ``planlineage_sort_spans``.
+
+    One ruler per label lets :func:`find_spans` run only the patterns of the label
+    it is asked for (a Matcher costs tokens x patterns); the full pipeline still
+    puts every span in ``doc.spans["pl"]``, sorted as one ruler would.
+    """
     import spacy
 
     _register()
     nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"@tokenizers": "planlineage.vi_tokenizer.v1"}}})
-    ruler = nlp.add_pipe("span_ruler", config={"spans_key": SPANS_KEY, "validate": True, "phrase_matcher_attr": "LOWER"})
-    patterns = load_patterns()
-    try:
-        ruler.add_patterns(patterns)
-    except Exception as e:  # spaCy names the rule index only; add the file context
-        raise PatternError(f"{PATTERN_DIR}: invalid pattern ({str(e).splitlines()[0]})") from None
+    by_label: dict[str, list[dict]] = {}
+    for item in load_patterns():
+        by_label.setdefault(item["label"], []).append(item)
+    for label, patterns in by_label.items():
+        ruler = nlp.add_pipe("planlineage_span_ruler", name=ruler_name(label), config={
+            "spans_key": SPANS_KEY, "overwrite": False, "validate": True, "phrase_matcher_attr": "LOWER"})
+        try:
+            ruler.add_patterns(patterns)
+        except Exception as e:  # spaCy names the rule index only; add the file context
+            raise PatternError(f"{PATTERN_DIR}: invalid {label} pattern ({str(e).splitlines()[0]})") from None
+    nlp.add_pipe("planlineage_sort_spans")
     return nlp
 
 
+def ruler_name(label: str) -> str:
+    """Name of the pipeline's span ruler for one label, e.g. "span_ruler_doc_ref"."""
+    return f"span_ruler_{label.lower()}"
+
+
 @lru_cache(maxsize=8192)
-def _parse(text: str):
+def _tokens(text: str):
     # Cell texts repeat (the same cooperate cell on every row) and several rule
-    # modules look at the same text for different labels: parse each text once.
-    return get_nlp()(text)
+    # modules look at the same text for different labels: tokenize each text once.
+    return get_nlp().make_doc(text)
 
 
-def find_spans(text: str, label: str | None = None):
-    """Spans matched by the pattern files in ``text`` (optionally only one label)."""
-    doc = _parse(text)
-    return [s for s in doc.spans[SPANS_KEY] if label is None or s.label_ == label]
+@lru_cache(maxsize=16384)
+def _label_spans(text: str, label: str) -> tuple:
+    nlp = get_nlp()
+    name = ruler_name(label)
+    if name not in nlp.pipe_names:
+        return ()
+    return tuple(nlp.get_pipe(name).match(_tokens(text)))
+
+
+def find_spans(text: str, label=None):
+    """Spans matched by the pattern files in ``text``, sorted as ``doc.spans["pl"]``.
+
+    text (str): normalised text.
+    label (str | tuple[str, ...] | None): only the patterns of this label (or
+        these labels) are run; None runs all of them.
+    RETURNS (list[Span]): spans on one Doc of ``text``, by start, end and label.
+    """
+    if isinstance(label, str):
+        return list(_label_spans(text, label))
+    if label is None:
+        label = [name[len("span_ruler_"):].upper() for name in get_nlp().pipe_names if name.startswith("span_ruler_")]
+    return sorted(s for one in label for s in _label_spans(text, one))
 
 
 def pipe(texts, batch_size: int = 64):

@@ -32,6 +32,11 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 # Dashes and hyphen-like characters folded to "-" for matching only.
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 _OPEN_RHYMES = ("oa", "oe", "uy")
+# The end of a syllable in o/u + a/e/y, each bare or with one tone mark (NFC): only
+# such syllables can have their tone moved by :func:`_retone`; others are left alone.
+_RETONE_END = re.compile("[oòóỏõọuùúủũụOÒÓỎÕỌUÙÚỦŨỤ][aàáảãạeèéẻẽẹyỳýỷỹỵAÀÁẢÃẠEÈÉẺẼẸYỲÝỶỸỴ](?![^\\W\\d_])")
+_LETTER = re.compile(r"[^\W\d_]")
+_WHITE = re.compile(r"\s+")
 
 
 @lru_cache(maxsize=65536)
@@ -59,12 +64,28 @@ def _retone(word: str) -> str:
     return unicodedata.normalize("NFC", "".join(out))
 
 
+@lru_cache(maxsize=65536)
 def normalize_tones(text: str) -> str:
     """NFC and modern tone placement, nothing else (keeps spacing and length of lines)."""
+    if text.isascii():
+        return text
     text = unicodedata.normalize("NFC", text)
-    return _SYLLABLE.sub(lambda m: _retone(m.group(0)), text)
+    out: list[str] = []
+    last = 0
+    for m in _RETONE_END.finditer(text):
+        start = m.start()
+        while start > last and _LETTER.match(text, start - 1):
+            start -= 1
+        out.append(text[last:start])
+        out.append(_retone(text[start:m.end()]))
+        last = m.end()
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
 
 
+@lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
     """NFC, modern tone placement, and single spaces (no leading/trailing space)."""
     return _SPACES.sub(" ", normalize_tones(text)).strip()
@@ -72,16 +93,31 @@ def normalize(text: str) -> str:
 
 def collapse(text: str) -> str:
     """Collapse runs of white space (including newlines) to one space."""
-    return re.sub(r"\s+", " ", text).strip()
+    return _WHITE.sub(" ", text).strip()
+
+
+class _BareTable(dict):
+    """``str.translate`` table, filled as characters are met: combining marks
+    (category Mn) are dropped, "đ"/"Đ" become "d"/"D", the rest stay."""
+
+    def __missing__(self, code: int):
+        char = chr(code)
+        value = None if unicodedata.category(char) == "Mn" else {"đ": "d", "Đ": "D"}.get(char, code)
+        self[code] = value
+        return value
+
+
+_BARE = _BareTable()
 
 
 def strip_diacritics(text: str) -> str:
     """Remove Vietnamese diacritics ("đ" becomes "d"); used for tolerant matching."""
-    decomposed = unicodedata.normalize("NFD", text)
-    bare = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-    return bare.replace("đ", "d").replace("Đ", "D")
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFD", text).translate(_BARE)
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Matching key: normalised, lower case, no diacritics, dashes unified, single spaces."""
     return collapse(_DASHES.sub("-", strip_diacritics(normalize(text)).lower()))

@@ -14,15 +14,17 @@ line (1-based), the provenance the schema allows as an extra key.
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
-from . import bullets, dates, meta, references, tables, targets, themes, units
+from . import bullets, dates, grids, loaders, meta, references, tables, targets, themes, units
 from .document import Document, RawTask
 from .errors import ExtractionError
+from .normalize import fold
 
 EXTRACTOR_VERSION = "planlineage.extract.v1"
-#: Largest document accepted (bytes); a plan is a few hundred KB at most.
-MAX_BYTES = 20 * 1024 * 1024
+#: Largest document accepted (bytes); a plan is a few hundred KB at most (see loaders for all limits).
+MAX_BYTES = loaders.MAX_FILE_BYTES
 
 
 def _task(raw: RawTask, plan: dict) -> dict:
@@ -49,7 +51,7 @@ def extract_document(doc: Document) -> dict:
     """Extraction record of an already loaded :class:`Document` (never raises on odd text)."""
     plan = meta.extract_plan(doc)
     refs, lineage = references.extract_references(doc, plan)
-    raw_tasks = tables.extract_table_tasks(doc) or bullets.extract_bullet_tasks(doc)
+    raw_tasks = grids.best_rows(doc, tables.extract_table_tasks(doc)) or bullets.extract_bullet_tasks(doc)
     return {
         "source": doc.source,
         "plan": plan,
@@ -67,34 +69,34 @@ def extract_text(text: str, source: str = "<text>") -> dict:
 
 
 def read_text(path: str | Path) -> str:
-    """Read a plan as text, refusing what is not one with a clear ExtractionError."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise ExtractionError(path, "is a directory, not a document") from None
-    except OSError as e:
-        raise ExtractionError(path, f"cannot be read ({e.strerror})") from None
-    if not data.strip():
-        raise ExtractionError(path, "is empty")
-    if len(data) > MAX_BYTES:
-        raise ExtractionError(path, f"is {len(data) // (1024 * 1024)} MB, over the {MAX_BYTES // (1024 * 1024)} MB limit for one plan")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    if b"\x00" in data[:4096] or data[:4] in (b"%PDF", b"PK\x03\x04"):
-        raise ExtractionError(path, "is a binary file, not plain text")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise ExtractionError(path, f"is not UTF-8 text (invalid byte at offset {e.start})") from None
+    """Text of a plan file (text in any supported encoding, PDF or DOCX; see :mod:`.loaders`)."""
+    return loaders.load(path).text
+
+
+def content_key(text: str) -> str:
+    """SHA-256 of what a plan says, not how the file is laid out: its distinct folded words
+    (numbers of one to three digits left out: page and row numbers differ between a PDF and
+    its text). The same plan as PDF, DOCX and text, or the same file twice, has one key.
+
+    >>> content_key("Kế hoạch 12,  KẾ HOẠCH ") == content_key("kế hoạch")
+    True
+    """
+    words = {w for w in re.findall(r"[0-9a-z]+", fold(text)) if not (w.isdigit() and len(w) <= 3)}
+    return hashlib.sha256(" ".join(sorted(words)).encode("utf-8")).hexdigest()
 
 
 def extract_file(path: str | Path) -> dict:
-    """Extraction record of one file; raises ExtractionError for what is not a plan."""
+    """Extraction record of one file; raises ExtractionError for what is not a plan.
+
+    ``sha256`` is the :func:`content_key` (duplicates are recognised by it); ``format`` and
+    ``encoding`` say how the file was read.
+    """
     path = Path(path)
-    text = read_text(path)
-    record = extract_text(text, path.name)
+    loaded = loaders.load(path)
+    record = extract_document(Document.from_text(loaded.text, path.name, loaded.grids))
     if not record["tasks"] and not record["references"]:
         raise ExtractionError(path, "is not a plan: no 'Kế hoạch' tasks and no referenced document found")
-    record["sha256"] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    record["sha256"] = content_key(loaded.text)
+    record["format"] = loaded.format
+    record["encoding"] = loaded.encoding
     return record

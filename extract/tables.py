@@ -85,6 +85,7 @@ def _cues() -> dict:
         data["_prefix"] = re.compile("^(?:" + "|".join(data["time_prefix"]) + r")(?=\s|$)")
         data["_inside"] = re.compile(r"\s(?=(?:" + "|".join(data["time_inside"]) + "))")
         data["_stop"] = re.compile("|".join(data.get("stop_lines", [])) or r"(?!)")
+        data["_page"] = re.compile("|".join(data.get("page_lines", [])) or r"(?!)")
     except re.error as e:
         raise ExtractionError(LEXICON, f"holds a bad regular expression ({e})") from None
     data["_open"] = frozenset(data["open_words"])
@@ -142,9 +143,12 @@ def extract_table_tasks(doc: Document) -> list[RawTask]:
 def _find_header(doc: Document) -> tuple[int, list[str]] | None:
     """Index (0-based) of the header's "TT" line and the columns it names, in table order.
 
-    The header words come out of the PDF in no reliable order (sub-headers of a
-    spanning cell are printed apart), so the header only says WHICH columns
-    exist; their order is the one every plan of the genre uses (COLUMNS).
+    The header words of the columns come in reading order from the "TT" line on,
+    so the order of their first cues is the column order (plans differ: some put
+    "Thời gian thực hiện" before the units). A spanning cell printed above the
+    "TT" line ("Dự kiến kết quả", "Ghi chú") only says that its columns exist;
+    those keep the usual place of the genre (COLUMNS), after the columns found in
+    order.
     """
     cues = _cues()
     start_rx = re.compile(cues["header_start"])
@@ -152,11 +156,12 @@ def _find_header(doc: Document) -> tuple[int, list[str]] | None:
         if not start_rx.match(fold(line)):
             continue
         lo = max(0, i - HEADER_BEFORE)
-        head = fold(" ".join(doc.lines[lo:i + HEADER_SPAN]))
-        near = fold(" ".join(doc.lines[i:i + HEADER_SPAN]))
+        head = collapse(fold(" ".join(doc.lines[lo:i + HEADER_SPAN])))
+        near = collapse(fold(" ".join(doc.lines[i:i + HEADER_SPAN])))
         if not all(c in near for c in cues.get("header_required", [])):
             continue
         columns = [c for c in COLUMNS if any(k in head for k in cues["header_columns"].get(c, []))]
+        columns = _header_order(columns, near, cues["header_columns"])
         if "task" not in columns:
             columns.insert(0, "task")
         if "product2" in columns and "product" not in columns:
@@ -165,20 +170,38 @@ def _find_header(doc: Document) -> tuple[int, list[str]] | None:
     return None
 
 
+def _header_order(columns: list[str], near: str, names: dict) -> list[str]:
+    """Columns sorted by where their header words first occur after "TT"; columns
+    named only above it keep their usual order at the end."""
+    def pos(col: str) -> int:
+        found = [near.find(k) for k in names.get(col, []) if k in near]
+        return min(found) if found else -1
+    placed = sorted((c for c in columns if pos(c) >= 0), key=pos)
+    return placed + [c for c in columns if pos(c) < 0]
+
+
 def _body(doc: Document, start: int) -> list[_Line]:
-    """Non-blank lines after the header "TT" line, up to a line that ends the table."""
-    stop = _cues()["_stop"]
-    out, gap = [], 0
+    """Non-blank lines after the header "TT" line, up to a line that ends the table.
+
+    A printed page number ("Trang 5", "- 5 -") is dropped; the line after it
+    starts a page. A bare number is kept: it may be a row number.
+    """
+    stop, page_rx = _cues()["_stop"], _cues()["_page"]
+    out, gap, new_page = [], 0, False
     for n in range(start + 1, len(doc.lines) + 1):
         raw = doc.line(n)
         text = collapse(raw)
         if not text:
             gap += 1
             continue
-        if stop.search(fold(text)):
+        folded = fold(text)
+        if stop.search(folded):
             break
-        out.append(_Line(n=n, text=text, gap=gap, page=raw[:1].isspace()))
-        gap = 0
+        if page_rx.search(folded):
+            new_page = True
+            continue
+        out.append(_Line(n=n, text=text, gap=gap, page=new_page or raw[:1].isspace()))
+        gap, new_page = 0, False
     return out
 
 
@@ -443,6 +466,12 @@ def _place(line: _Line, cells: _Cells, row: _Row, table: _Table) -> None:
         _append(_resume(t, cells, row, table), t, cells)
         return
     mark = _EMPTY_MARK.match(t)
+    rest = (mark.group(1) or "").strip() if mark else ""
+    if (mark and cur in UNIT_COLUMNS and rest and cells.last(cur) and not _list_end(cells.last(cur))
+            and not cues["_unit"].match(rest) and not cues["_time_any"].search(rest) and not rest[:1].isdigit()):
+        # "Phòng Văn hóa" + "- Xã hội": a name wrapped at its dash, not an empty cell.
+        _append(cur, t, cells)
+        return
     if mark and cur != "task" or t in ("-", "–"):
         # "-" printed in a cell means that cell is empty (e.g. no cooperating body).
         nxt = next((c for c in cells.after(cur) if not cells.filled(c)), None)
@@ -512,14 +541,22 @@ def _new_cell(t: str, cells: _Cells) -> None:
 
 
 def _add_period(t: str, cells: _Cells) -> None:
-    """The time value may share its line with the start of the result:
+    """The time value may share its line with the start of the next cell:
     '2026 -2030 100% tổ chức, cá' -> period '2026 -2030', product '100% tổ chức, cá'."""
     m = _cues()["_prefix"].match(t)
-    if m and "product" in cells.columns:
+    later = [c for c in cells.after("period") if not cells.filled(c)]
+    if m and later:
         rest = t[m.end():].strip()
         if rest and not _lower_start(rest):
             cells.add("period", t[:m.end()].strip())
-            cells.add("product", rest)
+            # The rest opens the next cell of the row: the result where the time
+            # column comes late, a unit cell where it comes first
+            # ('Quý III/2025 Phòng Kinh tế,').
+            units = [c for c in later if c in UNIT_COLUMNS]
+            if _cues()["_unit"].match(rest) and units:
+                cells.add(units[0], rest)
+            else:
+                cells.add(next((c for c in later if c not in UNIT_COLUMNS), later[0]), rest)
             return
     cells.add("period", t)
 

@@ -11,6 +11,8 @@ places, all read here:
 * the task wording: "(phấn đấu 100% công chức cấp tỉnh và 95% công chức cấp xã ...)";
 * and, for the plan, the objectives section (MỤC TIÊU, CHỈ TIÊU).
 
+A count per period ("02 đợt kiểm tra/năm", "01 đoàn/năm") takes the lower-case
+words before "/năm" as its noun, listed or not.
 "/năm" after the noun, or "hàng năm" earlier in the same clause, makes the target
 per year; "ít nhất", "tối thiểu", "không dưới" before the number (or "trở lên" after
 it) make it a floor (``at_least``). "khoảng" (about) does not.
@@ -35,6 +37,8 @@ _NOT_QUANTITY = {"số", "thứ", "điều", "khoản", "mục", "quý", "tháng
 _JOINERS = {",": ", ", "hoặc": " hoặc ", "và": " và ", "/": "/"}
 _PER_YEAR_AFTER = re.compile(r"^\s*(?:/\s*năm|(?:mỗi|một|hàng|hằng|trong)\s+năm)\b", re.IGNORECASE)
 _AT_LEAST_AFTER = re.compile(r"^\s*trở\s+lên\b", re.IGNORECASE)
+# "N <noun words>/năm": a count per period; up to four lower-case words before the slash.
+_RATE_UNIT = re.compile(r"\s+((?:[^\W\d_]+,?\s+){0,3}[^\W\d_]+)\s*/\s*(?:năm|quý|tháng)\b")
 _CLAUSE_END = re.compile(r";|\.(?:\s|$)|,\s*trong\s+đó\b|\n")
 _OBJECTIVE_TITLES = ("muc tieu", "chi tieu")
 _ITEM_MARK = re.compile(r"^\s*(?:[-+•*]|[a-zđ][.)]|\d{1,2}(?:\.\d{1,2})*[.)])\s+", re.IGNORECASE)
@@ -97,8 +101,16 @@ def find_targets(text: str | None) -> list[dict]:
         if _YEAR.match(s.text) and s.start > 0 and doc[s.start - 1].lower_ in ("đến", "từ", "giai"):
             continue
         i = s.end
+        rate = _RATE_UNIT.match(text, s.end_char)
+        if rate and not all(w[:1].islower() and w.rstrip(",") not in ("năm", "quý", "tháng")
+                            for w in rate.group(1).split()):
+            rate = None
         if piece(i, "percent"):
             unit, last = "%", piece(i, "percent")
+        elif rate and not piece(i, "percent"):
+            # "02 đợt kiểm tra/năm", "01 đoàn/năm": the words before "/năm" are the
+            # counted noun, whatever it is.
+            unit, last = collapse(rate.group(1)), None
         else:
             noun = piece(i, "noun")
             if noun is None:
@@ -118,7 +130,7 @@ def find_targets(text: str | None) -> list[dict]:
                         continue
                 break
             unit = "".join(parts)
-        start_char, end_char = s.start_char, last.end_char
+        start_char, end_char = s.start_char, (last.end_char if last is not None else rate.end(1))
         clause = _clause(text, start_char, end_char)
         before = text[max(0, start_char - 200):start_char]
         # Cues count only within the same clause, before the number.

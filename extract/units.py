@@ -105,7 +105,7 @@ def _head(text: str):
     _, rest = _strip_collective(text.strip())
     if not rest:
         return None
-    spans = find_spans(rest)
+    spans = find_spans(rest, ("UNIT", "NONUNIT"))
     at_start = [s for s in spans if s.start == 0 and s.label_ in ("UNIT", "NONUNIT")]
     if not at_start:
         return None
@@ -163,7 +163,7 @@ def _area_split(piece: str) -> list[str]:
     from .nlp import find_spans
 
     areas = sorted(lexicon()["area_nouns"], key=len, reverse=True)
-    spans = find_spans(piece)
+    spans = find_spans(piece, ("UNIT", "NONUNIT"))
     blocked = [s for s in spans if s.label_ == "NONUNIT"]
     cuts = []
     for s in spans:
@@ -200,11 +200,32 @@ def _pieces(segment: str) -> list[tuple[str, str]]:
     return out
 
 
+def _office_body(text: str) -> bool:
+    """True for a body that shares an office with others ("Ủy ban nhân dân", "Ủy ban nhân dân xã")."""
+    low = text.strip().lower()
+    areas = "|".join(re.escape(a) for a in lexicon()["area_nouns"])
+    return any(re.fullmatch(rf"{re.escape(b)}(?:\s+(?:{areas})(?:\s+\S.*)?)?", low)
+               for b in lexicon().get("office_bodies", []))
+
+
+def _shared_office(unit: str, piece: str) -> bool:
+    """True when ``piece`` is one more body of the office ``unit`` names
+    ("Văn phòng Hội đồng nhân dân" + "Ủy ban nhân dân")."""
+    low = unit.lower()
+    if not any(low.startswith(h + " ") for h in lexicon().get("office_heads", [])):
+        return False
+    last = re.split(r",|\s+và\s+|\s+[-–]\s+", unit)[-1]
+    last = re.sub(rf"^(?:{'|'.join(re.escape(h) for h in lexicon()['office_heads'])})\s+", "", last.strip(), flags=re.I)
+    return _office_body(last) and _office_body(piece)
+
+
 def _split_segment(segment: str, distributive: bool = False) -> list[str]:
     units: list[str] = []
     last_piece = ""
     for joiner, piece in _pieces(segment):
-        if units and joiner in (",", "và") and _joins(last_piece, piece, joiner, distributive):
+        if units and joiner in (",", "và") and _shared_office(units[-1], piece):
+            units[-1] += (", " if joiner == "," else " và ") + piece
+        elif units and joiner in (",", "và") and _joins(last_piece, piece, joiner, distributive):
             units[-1] += (", " if joiner == "," else " và ") + piece
         else:
             units.append(piece)
