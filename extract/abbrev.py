@@ -58,7 +58,7 @@ def _compiled(path: Path = LEXICON):
         # the next word ("VP.UBND") or, for context rules, "TT. HĐND".
         dot = r"(?:\.\s?(?=[^\W\d_]))?" if context else r"(?:\.(?=[^\W\d_]))?"
         regex = re.compile(rf"(?<!{_WORD}){re.escape(abbr)}(?!{_WORD}){context}{dot}")
-        rules.append((regex, expansion))
+        rules.append((abbr, regex, expansion))
     return rules
 
 
@@ -76,7 +76,9 @@ def expand_abbreviations(text: str) -> str:
         return f"\x00{len(kept) - 1}\x00"
 
     out = _PROTECTED.sub(protect, normalize(text))
-    for regex, expansion in _compiled():
+    for abbr, regex, expansion in _compiled():
+        if abbr not in out:  # the regex needs the abbreviation itself: skip the scan
+            continue
         out = regex.sub(lambda m: expansion + (" " if "." in m.group(0) else ""), out)
     out = re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))], out)
     return re.sub(r" {2,}", " ", out).strip()

@@ -194,7 +194,10 @@ def decode_text(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        return _legacy_bytes(data, path, e.start)
+        if e.end != len(data) or e.start < len(data) - 3:
+            return _legacy_bytes(data, path, e.start)
+        # Only the last character is cut (a copy stopped mid-character): keep the rest.
+        text = data[:e.start].decode("utf-8")
     return _utf8_text(text, path, "utf-8")
 
 
