@@ -367,6 +367,51 @@ def serve(host, port, timeout_s, max_bytes, store_dir):
         ready=lambda url: click.echo(f"SPARQL endpoint (read-only) at {url}", err=True))
 
 
+# --- pictures (issue #5): viz, report ------------------------------------------------------------
+
+@cli.command()
+@click.option("--trace", "task", metavar="TASK", help="A task (<file name>#<ref> or IRI): its chain up to the Directive.")
+@click.option("--plan", metavar="PLAN", help="A plan (file name, number or IRI): ancestors, tasks, units, targets.")
+@click.option("--unit", metavar="UNIT", help="A unit (name or IRI): the tasks it leads or cooperates on.")
+@click.option("-o", "--output", default="planlineage-view.html", show_default=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True, help="Language of labels.")
+@_store_options
+def viz(task, plan, unit, output, lang, store_dir, endpoint):
+    """Draw the graph as an interactive HTML page that works offline.
+
+    Without --trace/--plan/--unit: the whole corpus as the cascade of plans.
+    The scripts it needs are written beside the page (planlineage-viz/).
+
+    \b
+    Example:
+      planlineage viz --trace 004_5c5cafd7972287fb.txt#6.2 -o trace.html --lang en
+    """
+    from .viz.views import write_view
+
+    with _open(store_dir, endpoint, read_only=True) as store:
+        page, view = write_view(store, output, trace=task, plan=plan, unit=unit, lang=lang)
+    click.echo(f"{page}: {len(view.nodes)} nodes, {len(view.edges)} edges", err=True)
+
+
+@cli.command()
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of the site (created).")
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True, help="Language of labels.")
+@_store_options
+def report(out_dir, lang, store_dir, endpoint):
+    """Write a static site: plans, their tasks, units, a responsibility matrix, interactive views.
+
+    \b
+    Example:
+      planlineage report -o site && xdg-open site/index.html
+    """
+    from .viz.report import build_report
+
+    with _open(store_dir, endpoint, read_only=True) as store:
+        index = build_report(store, out_dir, lang)
+    click.echo(f"report written: {index}", err=True)
+
+
 def main():
     """Console-script entry point."""
     cli()

@@ -39,7 +39,7 @@ QUESTIONS = [
     "which units lead {theme} tasks in {province}",
     "what does {unit} lead",
     "đơn vị nào chủ trì các nhiệm vụ đào tạo",
-    "which plans implement {number}",
+    "which plans implement {province_plan}",
 ]
 THEMES = ["inspection", "training", "awareness", "investment", "international"]
 #: Named queries timed in process: (name, parameter maker).
@@ -121,13 +121,14 @@ def _targets(store, rng: random.Random, runs: int) -> dict:
     plans = sorted({f for f, _ in tasks})
     units = sorted({r["l"].value for r in store.query(
         "SELECT DISTINCT ?l WHERE { ?t pl:leadUnit ?u . ?u skos:prefLabel ?l }").rows})
-    numbers = sorted({r["n"].value for r in store.query(
-        "SELECT DISTINCT ?n WHERE { ?d pl:sourceFile ?f ; eli:id_local ?n ; pl:level ?l FILTER(?l != 'commune') }").rows})
-    provinces = [p for p, _ in generate.lexicon()["provinces"]]
+    # By file name: a number such as 156/KH-UBND may also be a commune plan's (the question is then ambiguous).
+    province_plans = sorted({r["f"].value for r in store.query(
+        "SELECT DISTINCT ?f WHERE { ?d pl:sourceFile ?f ; pl:level 'province' }").rows})
+    provinces = sorted({r["p"].value for r in store.query("SELECT DISTINCT ?p WHERE { ?d pl:sourceFile ?f ; pl:province ?p }").rows})
     return {"plans": [rng.choice(plans) for _ in range(runs)],
             "tasks": [f"{f}#{r}" for f, r in (rng.choice(tasks) for _ in range(runs))],
             "questions": [[q.format(theme=rng.choice(THEMES), province=rng.choice(provinces),
-                                    unit=rng.choice(units), number=rng.choice(numbers)) for _ in range(runs)]
+                                    unit=rng.choice(units), province_plan=rng.choice(province_plans)) for _ in range(runs)]
                           for q in QUESTIONS],
             "named": {"units_leading_topic": [{"concept": rng.choice(THEMES)} for _ in range(runs)],
                       "plans_by_level": [{} for _ in range(runs)], "unit_workload": [{} for _ in range(runs)]}}
@@ -249,8 +250,12 @@ def baseline(store_dir: Path, plans: list[str], reps: int = 3) -> dict:
     return out
 
 
-def run_size(name: str, work: Path, runs: int, cli_runs: int, skip: set) -> dict:
-    """All measurements for one size; RETURNS (dict) also written to bench/results/<name>.json."""
+def run_size(name: str, work: Path, runs: int, cli_runs: int, skip: set, results: Path = HERE / "results") -> dict:
+    """All measurements for one size; RETURNS (dict) also written to ``results/<name>.json``.
+
+    name (str): a key of SIZES. work (Path): scratch folder. runs, cli_runs (int): timed runs.
+    skip (set): parts to leave out ("extract", "cli", "baseline"). results (Path): where the JSON goes.
+    """
     communes, provinces = SIZES[name]
     work = work / name
     corpus, store = work / "corpus", work / "store"
@@ -275,8 +280,8 @@ def run_size(name: str, work: Path, runs: int, cli_runs: int, skip: set) -> dict
     res["viz_trace"] = viz_trace(store, targets["tasks"][0], work)
     if "baseline" not in skip:
         res["baseline"] = baseline(store, targets["plans"])
-    (HERE / "results").mkdir(exist_ok=True)
-    (HERE / "results" / f"{name}.json").write_text(json.dumps(res, ensure_ascii=False, indent=1) + "\n")
+    results.mkdir(parents=True, exist_ok=True)
+    (results / f"{name}.json").write_text(json.dumps(res, ensure_ascii=False, indent=1) + "\n")
     return res
 
 

@@ -121,7 +121,7 @@ def _options(view: View, n_nodes: int) -> dict:
         "nodes": {"font": {"size": 14, "face": "Noto Sans, DejaVu Sans, Arial, sans-serif"},
                   "widthConstraint": {"maximum": 220}},
         "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.6}},
-                  "font": {"size": 11, "align": "middle"}, "color": {"color": "#777777"},
+                  "font": {"size": 11, "align": "horizontal", "background": "#ffffff"}, "color": {"color": "#777777"},
                   "smooth": {"enabled": not n_nodes > PHYSICS_LIMIT, "type": "cubicBezier"}},
         "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False,
                         "hideEdgesOnDrag": n_nodes > PHYSICS_LIMIT},
@@ -129,7 +129,7 @@ def _options(view: View, n_nodes: int) -> dict:
     if hierarchical:
         opts["layout"] = {"improvedLayout": False, "hierarchical": {
             "enabled": True, "direction": "UD", "sortMethod": "directed", "shakeTowards": "roots",
-            "levelSeparation": 140, "nodeSpacing": 180, "treeSpacing": 220}}
+            "levelSeparation": 120, "nodeSpacing": 120, "treeSpacing": 160}}
         opts["physics"] = {"enabled": False}
     else:
         opts["layout"] = {"improvedLayout": n_nodes <= 100}

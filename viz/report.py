@@ -1,0 +1,178 @@
+"""``planlineage report -o DIR``: a small static site over the graph.
+
+Pages (all in one folder, so every link and asset stays inside it):
+``index.html`` (plans: level, province, number, date, what each implements,
+task count; units), ``plan-<name>.html`` per ingested plan (metadata,
+ancestors, tasks with lead, cooperating units, period, targets),
+``unit-<name>.html`` per unit, ``matrix.html`` (units × Directive task groups,
+tasks led / cooperated, shaded), and the interactive views each page links to
+(``view-*.html``, drawn by :mod:`.render`). Every text is escaped by Jinja2's
+autoescape.
+
+>>> from planlineage.graph.store import open_store
+>>> import tempfile
+>>> with open_store(memory=True) as store:
+...     build_report(store, tempfile.mkdtemp()).name
+'index.html'
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
+
+from pyoxigraph import NamedNode
+
+from .. import __version__
+from ..graph.iris import slug
+from . import views
+from .render import _assets, labels, render_view
+from .sparql import rows
+
+
+@lru_cache(maxsize=None)
+def _env():
+    from jinja2 import Environment, FunctionLoader, select_autoescape
+
+    def load(name):
+        return (_assets() / name).read_text(encoding="utf-8")
+
+    return Environment(loader=FunctionLoader(load), autoescape=select_autoescape(default=True,
+                                                                                  default_for_string=True))
+
+
+def _short(iri: str) -> str:
+    return iri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def unit_slug(iri: str) -> str:
+    """iri (str): unit IRI. RETURNS (str): file-name part of its pages (scope and name)."""
+    return slug(iri.split("/unit/", 1)[-1].replace("/", " "))
+
+
+def plan_slug(doc: dict) -> str:
+    """doc (dict): a document from :func:`views.documents`. RETURNS (str): file-name part of its pages."""
+    return slug(Path(doc["source"]).stem if doc.get("source") else _short(doc["iri"]))
+
+
+def responsibility(store) -> tuple[list, dict]:
+    """store (GraphStore). RETURNS (tuple): (units [{unit, label, scope}], {(unit, theme key): (leads, cooperates)})."""
+    units, cells = {}, {}
+    for r in rows(store, "responsibility"):
+        units.setdefault(r["unit"], {"unit": r["unit"], "label": r["unitLabel"] or _short(r["unit"]),
+                                     "scope": r["scope"], "place": views._unit_place(r["unit"])})
+        cells[(r["unit"], _short(r["theme"]))] = (r["leads"], r["cooperates"])
+    return list(units.values()), cells
+
+
+def _write(out: Path, template: str, **ctx) -> None:
+    text = _env().get_template(template).render(version=__version__, corpus_view="view-corpus.html", **ctx)
+    out.write_text(text, encoding="utf-8")
+
+
+def build_report(store, out_dir: str | Path, lang: str = "en") -> Path:
+    """Write the static site.
+
+    store (GraphStore): the graph. out_dir (str | Path): folder to write (created).
+    lang (str): "vi" or "en". RETURNS (Path): the index page.
+    """
+    lab = labels(lang)
+    ui = lab["ui"]
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "report.css").write_bytes((_assets() / "report.css").read_bytes())
+    base = {"lang": lang, "ui": ui}
+    docs = views.documents(store)
+    themes = views.theme_names(store, lang)
+    theme_keys = [_short(r["theme"]) for r in rows(store, "themes", lang=__import__("pyoxigraph").Literal(lang))]
+    links = rows(store, "document_links")
+    counts = defaultdict(int)
+    for c in rows(store, "theme_task_counts"):
+        counts[c["plan"]] += c["tasks"]
+    units, cells = responsibility(store)
+    upage = {u["unit"]: f"unit-{unit_slug(u['unit'])}.html" for u in units}
+    plans = sorted((d for d in docs.values() if d.get("source")),
+                   key=lambda d: (views.LEVEL_ROW.get(d["kind"], 9), d.get("province") or "", d["source"]))
+    ppage = {d["iri"]: f"plan-{plan_slug(d)}.html" for d in plans}
+    render_view(views.corpus_view(store, lang), out / "view-corpus.html", lang)
+
+    index_rows = []
+    for d in plans:
+        s = plan_slug(d)
+        index_rows.append({
+            "level": d.get("level"), "place": ", ".join(x for x in (d.get("commune"), d.get("province")) if x),
+            "number": d.get("number"), "date": d.get("date"), "tasks": counts.get(d["iri"], 0),
+            "implements": [views.doc_name(docs[x["parent"]]) for x in links
+                           if x["child"] == d["iri"] and x["rel"] == "implements" and x["parent"] in docs],
+            "source": d["source"], "page": ppage[d["iri"]], "view": f"view-plan-{s}.html"})
+        _plan_page(store, out, d, docs, themes, upage, ppage, base, lang)
+    unit_rows = []
+    for u in units:
+        leads = sum(cells.get((u["unit"], k), (0, 0))[0] for k in theme_keys)
+        coops = sum(cells.get((u["unit"], k), (0, 0))[1] for k in theme_keys)
+        unit_rows.append(dict(u, page=upage[u["unit"]], leads=leads, cooperates=coops))
+        _unit_page(store, out, u, docs, themes, ppage, base, lang)
+    _write(out / "index.html", "report_index.html", title=ui["report"], plans=index_rows,
+           units=sorted(unit_rows, key=lambda u: (-u["leads"], u["label"])), **base)
+    peak = max((a + b for a, b in cells.values()), default=0) or 1
+    matrix = []
+    for u in sorted(unit_rows, key=lambda u: (-(u["leads"] + u["cooperates"]), u["label"])):
+        row_cells = []
+        for k in theme_keys:
+            a, b = cells.get((u["unit"], k), (0, 0))
+            row_cells.append({"leads": a, "cooperates": b, "alpha": f"{0.85 * (a + b) / peak:.2f}"})
+        matrix.append(dict(u, cells=row_cells))
+    _write(out / "matrix.html", "report_matrix.html", title=ui["matrix"], rows=matrix,
+           themes=[{"key": k, "label": themes.get(k, k)} for k in theme_keys], **base)
+    return out / "index.html"
+
+
+def _target_text(g: dict) -> str:
+    value = f"{g['value']:g}" if g.get("value") is not None else ""
+    return f"{'≥ ' if g.get('atLeast') else ''}{value} {g.get('measure') or ''}".strip() or (g.get("text") or "")
+
+
+def _plan_page(store, out, d, docs, themes, upage, ppage, base, lang) -> None:
+    ui = base["ui"]
+    s = plan_slug(d)
+    render_view(views.plan_view(store, d["iri"], lang), out / f"view-plan-{s}.html", lang)
+    iri = NamedNode(d["iri"])
+    anc_edges = [(r["child"], r["parent"]) for r in rows(store, "plan_ancestors", plan=iri)]
+    depth = {d["iri"]: 0}
+    for _ in range(len(anc_edges)):
+        for c, p in anc_edges:
+            if c in depth and depth.get(p, 0) < depth[c] + 1:
+                depth[p] = depth[c] + 1
+    ancestors = [{"name": views.doc_name(docs[a]), "title": docs[a].get("title"), "issuer": docs[a].get("issuer"),
+                  "source": docs[a].get("source"), "page": ppage.get(a)}
+                 for a in sorted((a for a in depth if a != d["iri"] and a in docs), key=lambda a: (depth[a], a))]
+    units = defaultdict(list)
+    for u in rows(store, "task_units", plan=iri):
+        units[(u["task"], u["role"])].append({"label": u["unitLabel"] or _short(u["unit"]), "page": upage.get(u["unit"])})
+    targets = defaultdict(list)
+    for g in rows(store, "task_targets", plan=iri):
+        targets[g["task"]].append(_target_text(g))
+    tasks = [{"ref": t.get("ref"), "text": t.get("text"), "theme": themes.get(_short(t["theme"]), "") if t.get("theme") else "",
+              "lead": units[(t["task"], "lead")], "cooperate": units[(t["task"], "cooperate")],
+              "period": t.get("period"), "targets": targets[t["task"]],
+              "lines": f"{t['lineStart']}–{t['lineEnd']}" if t.get("lineStart") else ""}
+             for t in rows(store, "tasks", plan=iri)]
+    plan = {"view": f"view-plan-{s}.html", "details": views._doc_details(d, ui)}
+    _write(out / ppage[d["iri"]], "report_plan.html", title=f"{ui['plan']} {views.doc_name(d)}", plan=plan,
+           ancestors=ancestors, tasks=tasks, **base)
+
+
+def _unit_page(store, out, u, docs, themes, ppage, base, lang) -> None:
+    ui = base["ui"]
+    s = unit_slug(u["unit"])
+    render_view(views.unit_view(store, u["unit"], lang), out / f"view-unit-{s}.html", lang)
+    tasks = []
+    for r in rows(store, "task_units", unit=NamedNode(u["unit"])):
+        t = rows(store, "tasks", task=NamedNode(r["task"]))[0]
+        plan = docs.get(t["plan"], {"iri": t["plan"]})
+        tasks.append({"plan": views.doc_name(plan), "plan_page": ppage.get(t["plan"], "index.html"), "ref": t.get("ref"),
+                      "text": t.get("text"), "theme": themes.get(_short(t["theme"]), "") if t.get("theme") else "",
+                      "role": r["role"], "role_label": ui["lead"] if r["role"] == "lead" else ui["cooperate"],
+                      "period": t.get("period")})
+    _write(out / f"unit-{s}.html", "report_unit.html", title=u["label"],
+           unit={"place": u["place"], "view": f"view-unit-{s}.html"}, tasks=tasks, **base)
