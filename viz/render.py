@@ -23,7 +23,7 @@ the layout is hierarchical (#204); past the node budget the view is aggregated
 from __future__ import annotations
 
 import json
-import shutil
+from collections import Counter
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -42,6 +42,8 @@ VIS_VERSION = "vis-9.1.2"
 _OWN_ASSETS = ("view.js", "view.css")
 _VIS_ASSETS = ("vis-network.min.js", "vis-network.css")
 LANGS = ("vi", "en")
+#: Edges whose label is only shown on hover (their meaning is plain from the legend; labels would crowd the page).
+_QUIET_RELS = {"counts"}
 
 
 def _assets():
@@ -116,6 +118,9 @@ def _notice_text(notice, lab: dict) -> str:
 
 def _options(view: View, n_nodes: int) -> dict:
     hierarchical = view.layout == "hierarchical" or n_nodes > PHYSICS_LIMIT
+    rows = Counter(n.get("level", 0) for n in view.nodes)
+    # Narrow rows (a trace) get room for their long labels; wide rows (a cascade) stay compact.
+    spacing = 230 if max(rows.values(), default=0) <= 6 else 120
     opts = {
         "autoResize": True,
         "nodes": {"font": {"size": 14, "face": "Noto Sans, DejaVu Sans, Arial, sans-serif"},
@@ -129,7 +134,7 @@ def _options(view: View, n_nodes: int) -> dict:
     if hierarchical:
         opts["layout"] = {"improvedLayout": False, "hierarchical": {
             "enabled": True, "direction": "UD", "sortMethod": "directed", "shakeTowards": "roots",
-            "levelSeparation": 120, "nodeSpacing": 120, "treeSpacing": 160}}
+            "levelSeparation": 120, "nodeSpacing": spacing, "treeSpacing": spacing + 40}}
         opts["physics"] = {"enabled": False}
     else:
         opts["layout"] = {"improvedLayout": n_nodes <= 100}
@@ -160,8 +165,10 @@ def _network(view: View, lab: dict):
         label = lab["rel"].get(e["rel"], e["rel"])
         if e.get("count", 1) > 1:
             label = f"{label} ×{e['count']}"
-        net.edges.append({"from": e["from"], "to": e["to"], "label": label, "dashes": bool(e.get("dashes")),
-                          "title": label})
+        edge = {"from": e["from"], "to": e["to"], "label": label, "dashes": bool(e.get("dashes")), "title": label}
+        if e["rel"] in _QUIET_RELS:
+            del edge["label"]
+        net.edges.append(edge)
     net.options = _options(view, len(view.nodes))
     return net
 

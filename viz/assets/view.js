@@ -50,10 +50,10 @@
     if (params.nodes.length) { showDetails(params.nodes[0]); }
   });
 
-  // Search: diacritics-insensitive substring match on each node's search text.
+  // Search: substring match on each node's search text, ignoring diacritics, case and punctuation.
   function fold(s) {
     return String(s).normalize("NFD").replace(/[\u0300-\u036f]/g, "")
-      .replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase().replace(/\s+/g, " ").trim();
+      .replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
   }
   var index = data.nodes.map(function (n) { return [n.id, fold(data.search[n.id] || n.label || "")]; });
   var names = document.getElementById("plv-names");

@@ -1,0 +1,115 @@
+"""The static report site (issue #5): plans, plan and unit pages, responsibility matrix."""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from planlineage.viz.report import build_report
+
+
+class _Page(HTMLParser):
+    """Links, table rows (as lists of cell texts) and texts of one page."""
+
+    def __init__(self, path: Path):
+        super().__init__()
+        self.links, self.rows, self.scripts = [], [], 0
+        self._row, self._cell = None, None
+        self.feed(path.read_text(encoding="utf-8"))
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag in ("a", "link") and a.get("href"):
+            self.links.append(a["href"])
+        if tag == "script":
+            self.scripts += 1
+        if tag == "tr":
+            self._row = []
+        if tag in ("td", "th") and self._row is not None:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self._row.append("".join(self._cell).strip())
+            self._cell = None
+        if tag == "tr" and self._row is not None:
+            self.rows.append(self._row)
+            self._row = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+@pytest.fixture(scope="module")
+def site(corpus_store, tmp_path_factory) -> Path:
+    """The report of the bundled corpus, in English."""
+    out = tmp_path_factory.mktemp("site")
+    assert build_report(corpus_store, out, "en") == out / "index.html"
+    return out
+
+
+def test_report_index_lists_every_plan_with_its_task_count(site, extracted_records):
+    index = _Page(site / "index.html")
+    body = [r for r in index.rows if r and r[0] != "level"]
+    by_source = {r[6]: r for r in body}
+    assert set(by_source) == {rec["source"] for rec in extracted_records}
+    for rec in extracted_records:
+        assert int(by_source[rec["source"]][5]) == len(rec["tasks"])
+    commune = by_source["004_5c5cafd7972287fb.txt"]
+    assert commune[0] == "commune" and "40/KH-UBND" in commune[4]
+
+
+def test_report_links_stay_inside_the_site(site):
+    pages = sorted(site.glob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
+        parsed = _Page(page)
+        for href in parsed.links:
+            assert not re.match(r"[a-z]+://", href), f"{page.name} links outside: {href}"
+            assert (site / href.split("#")[0]).exists(), f"{page.name}: dangling link {href}"
+    plan_pages = sorted(site.glob("plan-*.html"))
+    assert all(any(h.startswith("view-plan-") for h in _Page(p).links) for p in plan_pages)
+    assert all(any(h.startswith("view-unit-") for h in _Page(p).links) for p in site.glob("unit-*.html"))
+
+
+def test_report_plan_page_has_every_task_with_lead(site, extracted_records):
+    rec = next(r for r in extracted_records if r["source"] == "004_5c5cafd7972287fb.txt")
+    page = _Page(site / "plan-004-5c5cafd7972287fb.html")
+    tasks = [r for r in page.rows if len(r) == 8 and r[0] != "ref"]
+    assert [r[0] for r in tasks] == [t["ref"] for t in rec["tasks"]]
+    assert all(r[3] for r in tasks), "every task of this plan names its lead"
+    ancestors = (site / "plan-004-5c5cafd7972287fb.html").read_text(encoding="utf-8")
+    for number in ("40/KH-UBND", "1703/QĐ-TTg", "38-CT/TW"):
+        assert number in ancestors
+
+
+def test_report_matrix_counts_match_the_graph(site, corpus_store):
+    page = _Page(site / "matrix.html")
+    header = page.rows[0]
+    body = page.rows[1:]
+    themes = corpus_store.query("SELECT ?t WHERE { ?t skos:inScheme plth:directive38 }").rows
+    assert len(header) == len(themes) + 2
+    units = corpus_store.query("SELECT (COUNT(DISTINCT ?u) AS ?n) WHERE { ?t pl:leadUnit|pl:cooperatingUnit ?u }").rows
+    assert len(body) == int(units[0]["n"].value)
+    led = sum(int(c.split(" / ")[0]) for r in body for c in r[1:-1] if c)
+    pairs = corpus_store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?t ?u WHERE { ?t pl:leadUnit ?u } }").rows
+    assert led == int(pairs[0]["n"].value)
+    assert "rgba(33, 102, 172, 0.85)" in (site / "matrix.html").read_text(encoding="utf-8")
+
+
+def test_report_cli_writes_the_site(tmp_path):
+    from click.testing import CliRunner
+
+    from planlineage import DATA_DIR
+    from planlineage.cli import cli
+
+    store = tmp_path / "store"
+    r = CliRunner().invoke(cli, ["build", str(DATA_DIR / "004_5c5cafd7972287fb.txt"), "--store", str(store)])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(cli, ["report", "-o", str(tmp_path / "site"), "--lang", "vi", "--store", str(store)])
+    assert r.exit_code == 0, r.output
+    assert "Kế hoạch" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert (tmp_path / "site" / "matrix.html").exists()
