@@ -43,6 +43,12 @@ from .namespaces import PL, sparql_prefixes
 DEFAULT_STORE = Path(".planlineage") / "store"
 #: Files planlineage keeps in the store directory beside the oxigraph (RocksDB) files.
 LOCK_FILE = "planlineage.lock"
+# Written into the default graph, in the same transaction as the last part of the materialised
+# union: readers use the default graph only when it is there, so a build killed half-way through
+# refreshing the union falls back to the (always current) union of the named graphs.
+UNION_SEAL = ox.Quad(DERIVED_GRAPH, PL.unionComplete,
+                     ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")),
+                     ox.DefaultGraph())
 META_FILE = "planlineage.json"
 
 
@@ -135,7 +141,7 @@ class _Embedded:
         self.read_only = read_only
         # Queries read the materialised set union in the default graph when there is one (see
         # materialise_union); a store built before it existed is read through the union of named graphs.
-        self.union = next(iter(self.store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is None
+        self.union = not _sealed(self.store)
         if self.lock is not None:
             try:
                 self._check_version(path, rebuild)
@@ -210,11 +216,21 @@ class _Embedded:
         self.store.flush()
         self.union = False
 
-    def add_to_union(self, triples) -> None:
-        """triples (list[Triple]): just written to a named graph; also added to the materialised union."""
+    def invalidate_union(self) -> None:
+        """Drop the materialised union before a write, so that a build killed before
+        :meth:`materialise_union` leaves a store read through the union of its named graphs
+        (always current), never a stale copy (see materialised_union())."""
+        if not self.union:
+            self.store.update("DROP SILENT DEFAULT")
+            self.union = True
+
+    def add_to_union(self, triples, seal: bool = False) -> None:
+        """triples (list[Triple]): just written to a named graph; also added to the materialised union.
+        seal (bool): also write UNION_SEAL (same transaction): the union is complete."""
         if not self.union:
             default = ox.DefaultGraph()
-            self.store.extend([ox.Quad(t.subject, t.predicate, t.object, default) for t in triples])
+            self.store.extend([ox.Quad(t.subject, t.predicate, t.object, default) for t in triples]
+                              + ([UNION_SEAL] if seal else []))
 
     def close(self) -> None:
         if hasattr(self, "store"):
@@ -224,6 +240,24 @@ class _Embedded:
                 self.store.flush()
             del self.store
         self._unlock()
+
+
+def materialised_union(path: str | Path) -> bool:
+    """True when the store at ``path`` holds the materialised set union in its default graph.
+
+    Readers then query the default graph alone; otherwise the union of the named graphs
+    (a store built before the union existed, or a build killed before it was recomputed).
+    """
+    store = ox.Store.read_only(str(path))
+    try:
+        return _sealed(store)
+    finally:
+        del store
+
+
+def _sealed(store: ox.Store) -> bool:
+    return next(iter(store.quads_for_pattern(UNION_SEAL.subject, UNION_SEAL.predicate, UNION_SEAL.object,
+                                             ox.DefaultGraph())), None) is not None
 
 
 def with_values(sparql: str, bindings: dict) -> str:
@@ -302,7 +336,10 @@ class _Remote:
     def materialise_union(self) -> None:
         """Nothing: the server answers over the union of its named graphs (``union-default-graph``)."""
 
-    def add_to_union(self, triples) -> None:
+    def invalidate_union(self) -> None:
+        """Nothing (see materialise_union)."""
+
+    def add_to_union(self, triples, seal: bool = False) -> None:
         """Nothing (see materialise_union)."""
 
     def close(self) -> None:
@@ -348,6 +385,7 @@ class GraphStore:
         """
         out = []
         known = self.checksums()
+        self.backend.invalidate_union()
         for rec in records:
             o = self._load_new(rec, known)
             out.append(o)
@@ -401,6 +439,8 @@ class GraphStore:
         known = self.checksums()
         written = False
         for res in extract_paths(paths, jobs):
+            if not res.error and not written:
+                self.backend.invalidate_union()
             o = Outcome(res.path.name, error=res.error) if res.error else self._load_new(res.record, known)
             written = written or bool(o.triples)
             yield o
@@ -420,7 +460,7 @@ class GraphStore:
         self.backend.add_to_union(triples)
         aligned = align_triples(self)
         self.replace_graph(DERIVED_GRAPH, triples + aligned)
-        self.backend.add_to_union(aligned)
+        self.backend.add_to_union(aligned, seal=True)
         return len(triples) + len(aligned)
 
     def remove_source(self, file_name: str) -> None:
@@ -430,6 +470,7 @@ class GraphStore:
         name = Path(file_name).name
         if name not in self.sources():
             raise GraphError(f"{file_name}: not in the store {self.name} (see `planlineage build`)")
+        self.backend.invalidate_union()
         self.backend.update(f"DROP SILENT GRAPH {graph_iri(name)}")
         self.refresh_derived()
 

@@ -188,9 +188,13 @@ class Upstream:
         self.process = self._spawn()
 
     def _spawn(self) -> subprocess.Popen:
+        from ..graph.store import materialised_union
+
+        # The store's default graph holds the set union of the document graphs when a build
+        # completed (graph/store.py materialise_union); otherwise read the named graphs' union.
+        union = [] if materialised_union(self.store) else ["--union-default-graph"]
         cmd = [oxigraph_binary(), "serve-read-only", "--location", str(self.store), "--bind",
-               f"127.0.0.1:{self.port}", "--union-default-graph", "--timeout-s",
-               str(max(1, int(round(self.timeout_s))))]
+               f"127.0.0.1:{self.port}", *union, "--timeout-s", str(max(1, int(round(self.timeout_s))))]
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 20
         while True:
