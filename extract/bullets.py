@@ -103,13 +103,23 @@ def _lexicon() -> dict:
     return data
 
 
+class _FoldTable(dict):
+    """``str.translate`` table of :func:`_fold_chars`, filled as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        f = strip_diacritics(ch).lower()
+        f = f[0] if len(f) == 1 else ch.lower()[:1] or ch
+        self[code] = "-" if "\u2010" <= f <= "\u2015" or f == "\u2212" else f
+        return self[code]
+
+
+_FOLD = _FoldTable()
+
+
 def _fold_chars(text: str) -> str:
     """Fold one character at a time, so that positions match the original text."""
-    out = []
-    for ch in text:
-        f = strip_diacritics(ch).lower()
-        out.append(f[0] if len(f) == 1 else ch.lower()[:1] or ch)
-    return re.sub(r"[\u2010-\u2015\u2212]", "-", "".join(out))
+    return text.translate(_FOLD)
 
 
 @lru_cache(maxsize=1)

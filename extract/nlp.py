@@ -66,93 +66,145 @@ def _register() -> None:
     del spacy
 
 
-def pattern_anchors(patterns: list[dict]):
-    """Possible first tokens of a set of token patterns, each with the longest match it starts.
-
-    patterns (list[dict]): ``{"label", "pattern", "id"}`` items; phrase patterns are ignored.
-    RETURNS (dict[str, int] | None): {LOWER value a match can start with: most tokens such a
-        match can span}, or None when a pattern can start anywhere (its first token is
-        optional or has no LOWER) or has no length limit ("+", "*", "{n,}").
-    """
-    longest: dict[str, int] = {}
-    for item in patterns:
-        tokens = item["pattern"]
-        if isinstance(tokens, str):
-            continue
-        if not tokens or "OP" in tokens[0]:
-            return None
-        lower = tokens[0].get("LOWER")
-        if isinstance(lower, str):
-            firsts = [lower]
-        elif isinstance(lower, dict) and set(lower) == {"IN"}:
-            firsts = list(lower["IN"])
+def pattern_length(tokens: list[dict]) -> int | None:
+    """Most tokens a token pattern can match, or None when it has no limit ("+", "*", "{n,}")."""
+    length = 0
+    for token in tokens:
+        op = token.get("OP", "1")
+        if op in ("1", "!", "?"):
+            length += 1
+        elif op.startswith("{") and op.endswith("}") and op[-2:-1].isdigit():
+            length += int(op[1:-1].split(",")[-1])
         else:
             return None
-        length = 0
-        for token in tokens:
-            op = token.get("OP", "1")
-            if op in ("1", "!", "?"):
-                length += 1
-            elif op.startswith("{") and op.endswith("}") and op[-2:-1].isdigit():
-                length += int(op[1:-1].split(",")[-1])
-            else:
-                return None
-        for word in firsts:
-            longest[word] = max(longest.get(word, 0), length)
-    return longest
+    return length
+
+
+def _token_anchors(token: dict) -> list[tuple[str, str]] | None:
+    # A necessary condition on one token: fixed values of LOWER / ORTH (TEXT) / SHAPE,
+    # else a REGEX on TEXT or LOWER; None when the token has neither.
+    for attr in ("LOWER", "ORTH", "TEXT", "SHAPE"):
+        value = token.get(attr)
+        name = "ORTH" if attr == "TEXT" else attr
+        if isinstance(value, str):
+            return [(name, value)]
+        if isinstance(value, dict) and set(value) == {"IN"}:
+            return [(name, v) for v in value["IN"]]
+    for attr in ("LOWER", "ORTH", "TEXT"):
+        value = token.get(attr)
+        if isinstance(value, dict) and set(value) == {"REGEX"}:
+            return [("REGEX_" + ("ORTH" if attr == "TEXT" else attr), value["REGEX"])]
+    return None
+
+
+def pattern_anchors(tokens: list[dict]) -> list[tuple[str, str]] | None:
+    """What the first token of any match of a token pattern must be.
+
+    tokens (list[dict]): one token pattern.
+    RETURNS (list[tuple[str, str]] | None): (attribute, value) pairs, one of which the
+        first matched token meets: ("LOWER" | "ORTH" | "SHAPE", value) for a fixed value,
+        ("REGEX_ORTH" | "REGEX_LOWER", regex) for a regex the text must contain. Leading
+        optional tokens ("?") add the anchors of the tokens after them. None when a match
+        can start at any token or the pattern has no length limit.
+
+    >>> pattern_anchors([{"LOWER": "năm", "OP": "?"}, {"TEXT": {"REGEX": "^20\\d\\d$"}}])
+    [('LOWER', 'năm'), ('REGEX_ORTH', '^20\\d\\d$')]
+    """
+    if not tokens or pattern_length(tokens) is None:
+        return None
+    anchors: list[tuple[str, str]] = []
+    for token in tokens:
+        op = token.get("OP", "1")
+        found = _token_anchors(token)
+        if found is None or op not in ("1", "?"):
+            return None
+        anchors += found
+        if op == "1":
+            return anchors
+    return None
 
 
 @lru_cache(maxsize=1)
 def _anchored_ruler_class():
-    import warnings
+    import re
 
     import numpy
-    from spacy.attrs import LOWER
+    from spacy.attrs import IDS
     from spacy.matcher import Matcher
     from spacy.pipeline.span_ruler import SpanRuler
     from spacy.tokens import Span
 
     class AnchoredSpanRuler(SpanRuler):
-        """A ``span_ruler`` that runs its token patterns only where a match can start:
-        at each token that is a possible first token (:func:`pattern_anchors`), the
-        patterns starting with that word run on a window as long as their longest
-        match. Same spans as ``span_ruler``, much less work on long texts; phrase
-        patterns run on the whole Doc as usual."""
+        """A ``span_ruler`` that runs each token pattern only where a match can start.
 
-        _anchors = None
+        For every token that meets one of a pattern's anchors (:func:`pattern_anchors`:
+        a fixed LOWER / ORTH / SHAPE value, or a regex on the text), the patterns with
+        that anchor run on a window as long as their longest match. Patterns without
+        anchors run on the whole Doc, phrase patterns too. Same spans as
+        ``span_ruler``, much less work: a Matcher costs tokens x patterns, and regex
+        predicates are Python calls per token.
+        """
+
+        _fixed = None
 
         def add_patterns(self, patterns):
             super().add_patterns(patterns)
-            found = pattern_anchors(self.patterns)
-            self._anchors = None
-            if found is None:
-                return
-            anchors = {}
+            strings = self.nlp.vocab.strings
+            fixed: dict[str, dict[int, list]] = {}
+            regex: dict[tuple[str, str], list] = {}
+            whole = Matcher(self.nlp.vocab)
             for entry in self.patterns:
                 tokens = entry["pattern"]
                 if isinstance(tokens, str):
                     continue
-                lower = tokens[0]["LOWER"]
-                for word in [lower] if isinstance(lower, str) else lower["IN"]:
-                    key = self.nlp.vocab.strings.add(word)
-                    if key not in anchors:
-                        anchors[key] = (Matcher(self.nlp.vocab), found[word])
-                    anchors[key][0].add(repr((entry["label"], entry.get("id", ""))), [tokens])
-            self._anchors = anchors
-            self._anchor_keys = numpy.array(list(anchors), dtype="uint64")
+                key = repr((entry["label"], entry.get("id", "")))
+                anchors = pattern_anchors(tokens)
+                if anchors is None:
+                    whole.add(key, [tokens])
+                    continue
+                length = pattern_length(tokens)
+                for attr, value in dict.fromkeys(anchors):
+                    if attr.startswith("REGEX_"):
+                        slot = regex.setdefault((attr[len("REGEX_"):], value), [Matcher(self.nlp.vocab), 0])
+                    else:
+                        slot = fixed.setdefault(attr, {}).setdefault(strings.add(value), [Matcher(self.nlp.vocab), 0])
+                    slot[0].add(key, [tokens])
+                    slot[1] = max(slot[1], length)
+            self._fixed = [(IDS[attr], numpy.array(list(groups), dtype="uint64"), groups)
+                           for attr, groups in fixed.items()]
+            self._regex = [(IDS[attr], re.compile(rx), matcher, longest)
+                           for (attr, rx), (matcher, longest) in regex.items()]
+            self._whole = whole if len(whole) else None
 
         def match(self, doc):
-            if self._anchors is None or len(self.matcher) == 0 or len(doc) == 0:
+            if self._fixed is None or len(doc) == 0:
                 return super().match(doc)
-            lowers = doc.to_array(LOWER)
             matches = []
-            for i in numpy.flatnonzero(numpy.isin(lowers, self._anchor_keys)).tolist():
-                matcher, longest = self._anchors[int(lowers[i])]
-                window = doc[i:min(len(doc), i + longest)]
-                matches += [(m_id, i + start, i + end) for m_id, start, end in matcher(window)]
-            with warnings.catch_warnings():
-                warnings.filterwarnings("ignore", message="\\[W036")
-                matches += list(self.phrase_matcher(doc))
+            size = len(doc)
+
+            def run(matcher, i, longest):
+                matches.extend((m_id, i + start, i + end) for m_id, start, end in matcher(doc[i:min(size, i + longest)]))
+
+            for attr, keys, groups in self._fixed:
+                values = doc.to_array(attr)
+                for i in numpy.flatnonzero(numpy.isin(values, keys)).tolist():
+                    matcher, longest = groups[int(values[i])]
+                    run(matcher, i, longest)
+            if self._regex:
+                strings = doc.vocab.strings
+                for attr, rx, matcher, longest in self._regex:
+                    values = doc.to_array(attr).tolist()
+                    seen: dict[int, bool] = {}
+                    for i, value in enumerate(values):
+                        hit = seen.get(value)
+                        if hit is None:
+                            hit = seen[value] = rx.search(strings[value]) is not None
+                        if hit:
+                            run(matcher, i, longest)
+            if self._whole is not None:
+                matches += self._whole(doc)
+            if len(self.phrase_matcher):
+                matches += self.phrase_matcher(doc)
             label_id = self._match_label_id_map
             return sorted({Span(doc, start, end, label=label_id[m_id]["label"], span_id=label_id[m_id]["id"])
                            for m_id, start, end in matches if start != end})

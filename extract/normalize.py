@@ -29,6 +29,8 @@ from functools import lru_cache
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
 _SYLLABLE = re.compile(r"[^\W\d_]+", re.UNICODE)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+# Without these (a space other than " ", or two spaces), _SPACES.sub(" ", text) is text.
+_ODD_SPACE = re.compile(r"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]|  ")
 # Dashes and hyphen-like characters folded to "-" for matching only.
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 _OPEN_RHYMES = ("oa", "oe", "uy")
@@ -36,7 +38,6 @@ _OPEN_RHYMES = ("oa", "oe", "uy")
 # such syllables can have their tone moved by :func:`_retone`; others are left alone.
 _RETONE_END = re.compile("[oòóỏõọuùúủũụOÒÓỎÕỌUÙÚỦŨỤ][aàáảãạeèéẻẽẹyỳýỷỹỵAÀÁẢÃẠEÈÉẺẼẸYỲÝỶỸỴ](?![^\\W\\d_])")
 _LETTER = re.compile(r"[^\W\d_]")
-_WHITE = re.compile(r"\s+")
 
 
 @lru_cache(maxsize=65536)
@@ -88,12 +89,16 @@ def normalize_tones(text: str) -> str:
 @lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
     """NFC, modern tone placement, and single spaces (no leading/trailing space)."""
-    return _SPACES.sub(" ", normalize_tones(text)).strip()
+    text = normalize_tones(text)
+    if _ODD_SPACE.search(text):
+        text = _SPACES.sub(" ", text)
+    return text.strip()
 
 
 def collapse(text: str) -> str:
     """Collapse runs of white space (including newlines) to one space."""
-    return _WHITE.sub(" ", text).strip()
+    # str.split() splits on exactly the characters of the regex \s (str.isspace).
+    return " ".join(text.split())
 
 
 class _BareTable(dict):

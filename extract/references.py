@@ -44,6 +44,7 @@ _DATE = re.compile(
 )
 _MARKER = re.compile(r"^(?:\s*\([^()]{0,30}\))?(\d{1,2})(?=[\s.,;/]|$)")
 _PAREN = re.compile(r"\([^()]*\)")
+_NOTE_START = re.compile(r"\s*(\d{1,2})\s+[^\W\d_]")
 
 
 @lru_cache(maxsize=1)
@@ -88,15 +89,21 @@ def _footnotes(doc: Document) -> dict[int, int]:
     """Lines that open a footnote ("1 Triển khai thực hiện ...") -> footnote number."""
     text = doc.text
     out = {}
+    first_marker: dict[str, int] = {}
+    offset = 0  # start of line n in text
     for n in range(1, len(doc) + 1):
-        m = re.match(r"\s*(\d{1,2})\s+[^\W\d_]", doc.line(n))
-        if not m or not doc.line(n).strip()[len(m.group(1)):][:1].isspace():
-            continue
-        k = m.group(1)
-        # The marker must appear earlier, glued to a word or bracket ("(cũ)1", "năm 2025)2").
-        before = text[:sum(len(x) + 1 for x in doc.lines[:n - 1])]
-        if re.search(rf"(?:\)|[^\W\d_]){k}(?=[\s.,;/]|$)", before):
-            out[n] = int(k)
+        line = doc.line(n)
+        m = _NOTE_START.match(line)
+        if m and line.strip()[len(m.group(1)):][:1].isspace():
+            k = m.group(1)
+            # The marker must appear earlier, glued to a word or bracket ("(cũ)1", "năm 2025)2").
+            # All its matches are equally long, so the first one in the text decides.
+            if k not in first_marker:
+                found = re.search(rf"(?:\)|[^\W\d_]){k}(?=[\s.,;/]|$)", text)
+                first_marker[k] = found.end() if found else len(text) + 1
+            if first_marker[k] < offset:
+                out[n] = int(k)
+        offset += len(line) + 1
     return out
 
 

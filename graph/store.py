@@ -139,9 +139,17 @@ class _Embedded:
             raise StoreError(f"{path}: cannot open the store ({e})") from None
         self.name = str(path) if path else "<memory>"
         self.read_only = read_only
-        # Queries read the materialised set union in the default graph when there is one (see
-        # materialise_union); a store built before it existed is read through the union of named graphs.
+        # Queries read the materialised set union in the default graph when it is sealed (see
+        # materialise_union); otherwise the union of the named graphs. A default graph that holds an
+        # unsealed, partial union (a build killed while refreshing it) must not be read: a writer drops
+        # it at once, a reader leaves it out of the query's default graph.
         self.union = not _sealed(self.store)
+        self.dataset = None
+        if self.union and _has_default(self.store):
+            if self.lock is not None:
+                self.store.update("DROP SILENT DEFAULT")
+            else:
+                self.dataset = list(self.store.named_graphs())
         if self.lock is not None:
             try:
                 self._check_version(path, rebuild)
@@ -176,10 +184,10 @@ class _Embedded:
         subs = {ox.Variable(k): v for k, v in (bindings or {}).items()} or None
         try:
             try:
-                res = self.store.query(sparql, use_default_graph_as_union=self.union, substitutions=subs)
+                res = self.store.query(sparql, substitutions=subs, **self._dataset())
             except RuntimeError:
                 # pyoxigraph substitutes only projected variables; others go in as a VALUES block.
-                res = self.store.query(with_values(sparql, bindings), use_default_graph_as_union=self.union)
+                res = self.store.query(with_values(sparql, bindings), **self._dataset())
         except SyntaxError as e:
             raise GraphError(f"query: {e}") from None
         if isinstance(res, ox.QueryBoolean):
@@ -188,6 +196,11 @@ class _Embedded:
             cols = [v.value for v in res.variables]
             return Result(columns=cols, rows=[{c: s[c] for c in cols} for s in res])
         return Result(graph=list(res))
+
+    def _dataset(self) -> dict:
+        if self.dataset is not None:
+            return {"default_graph": self.dataset}
+        return {"use_default_graph_as_union": self.union}
 
     def update(self, sparql: str) -> None:
         try:
@@ -220,7 +233,7 @@ class _Embedded:
         """Drop the materialised union before a write, so that a build killed before
         :meth:`materialise_union` leaves a store read through the union of its named graphs
         (always current), never a stale copy (see materialised_union())."""
-        if not self.union:
+        if not self.union or _has_default(self.store):
             self.store.update("DROP SILENT DEFAULT")
             self.union = True
 
@@ -253,6 +266,10 @@ def materialised_union(path: str | Path) -> bool:
         return _sealed(store)
     finally:
         del store
+
+
+def _has_default(store: ox.Store) -> bool:
+    return next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None
 
 
 def _sealed(store: ox.Store) -> bool:

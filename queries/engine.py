@@ -368,26 +368,6 @@ def query_body(text: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-_AGGREGATE = re.compile(r"\bGROUP\s+BY\b|\b(?:COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\s*\(", re.IGNORECASE)
-
-
-@dataclass
-class _Rows:
-    """Several binding sets sent as the rows of one VALUES block."""
-
-    sets: list
-
-
-def _values_rows(sparql: str, sets: list[dict]) -> str:
-    """The query with one VALUES row per binding set (terms serialised, never pasted)."""
-    names = sorted({k for s in sets for k in s})
-    rows = " ".join("(" + " ".join(str(s[n]) if n in s else "UNDEF" for n in names) + ")" for s in sets)
-    m = re.search(r"\bWHERE\s*\{", sparql, re.IGNORECASE)
-    if m is None:
-        raise QueryError("query: bindings need a WHERE { ... } clause")
-    return sparql[: m.end()] + f"VALUES ({' '.join('?' + n for n in names)}) {{ {rows} }}\n" + sparql[m.end():]
-
-
 def run_query(store, query: NamedQuery | str, params: dict[str, str] | None = None) -> Answer:
     """Run a named query (or a ``.rq`` path) with its parameters bound as RDF terms.
 
@@ -403,14 +383,8 @@ def run_query(store, query: NamedQuery | str, params: dict[str, str] | None = No
     from ..graph.store import with_values
 
     body = query_body(query.text)
-    sets = bind_params(store, query, params or {})
-    if len(sets) > 1 and not _AGGREGATE.search(body):
-        # A unit name found in 1,700 communes ("Công an xã") is one query with 1,700 VALUES rows,
-        # not 1,700 queries (1.0 s -> see bench/README.md); aggregates still run once per set.
-        sets = [_Rows(sets)]
-    for bindings in sets:
-        res = store.query(_values_rows(body, bindings.sets) if isinstance(bindings, _Rows)
-                          else with_values(body, bindings) if bindings else body)
+    for bindings in bind_params(store, query, params or {}):
+        res = store.query(with_values(body, bindings) if bindings else body)
         if getattr(res, "boolean", None) is not None and not res.columns:
             answer.boolean = bool(answer.boolean) or bool(res.boolean)
             continue

@@ -35,6 +35,17 @@ def _run(*args, timeout=600) -> subprocess.CompletedProcess:
     return subprocess.run([PLANLINEAGE, *args], capture_output=True, text=True, timeout=timeout)
 
 
+def _visible_equals_stored(store_dir: Path) -> bool:
+    """What queries see (the sealed materialised union, or the union of the named graphs)
+    is exactly the set of triples the document and derived graphs hold (less the store's own
+    bookkeeping triple that seals the materialised union)."""
+    with open_store(store_dir, read_only=True) as store:
+        seen = {(str(r["s"]), str(r["p"]), str(r["o"]))
+                for r in store.query("SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o FILTER(?p != pl:unionComplete) }").rows}
+        stored = {(str(q.subject), str(q.predicate), str(q.object)) for q in store.quads()}
+    return seen == stored
+
+
 def _graphs(store_dir: Path) -> dict[str, frozenset]:
     out = defaultdict(set)
     with open_store(store_dir, read_only=True) as store:
@@ -86,10 +97,13 @@ def test_ingest_safety_sigkill_leaves_whole_documents_and_next_build_completes(m
                 continue
             assert g in ref, f"kill {kill}: unknown graph {g}"
             assert quads == ref[g], f"kill {kill}: graph {g} is partial ({len(quads)} of {len(ref[g])} quads)"
+        if store.exists():
+            assert _visible_equals_stored(store), f"kill {kill}: queries see a stale union of the graphs"
         seen_partial += 0 < len(got) < len(ref)
     res = _run("build", str(many_docs), "--store", str(store))
     assert res.returncode == 0, res.stderr
     assert _graphs(store) == ref
+    assert _visible_equals_stored(store)
     print(f"{KILLS} kills, {seen_partial} left a partly built store; reference build {took:.1f} s")
 
 
