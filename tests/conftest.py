@@ -7,6 +7,7 @@ free loopback port.
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 import shutil
 import socket
 import subprocess
@@ -63,30 +64,27 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def oxigraph_endpoint(tmp_path_factory):
-    """Query URL of a real `oxigraph serve` process (empty store), terminated at the end."""
-    exe = Path(sys.executable).with_name("oxigraph")
-    if not exe.exists():
-        exe = Path(shutil.which("oxigraph") or "oxigraph")
-    port = _free_port()
-    location = tmp_path_factory.mktemp("oxigraph")
-    proc = subprocess.Popen([str(exe), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
+@contextmanager
+def _running(cmd: list[str], ready_url: str, what: str, seconds: float = 20):
+    """Start a server process, poll ``ready_url`` until it answers, stop it at the end.
+
+    Fails with the server's own output when it dies before answering.
+    """
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        for _ in range(200):
+        deadline = time.monotonic() + seconds
+        while True:
             if proc.poll() is not None:
                 out, err = proc.communicate()
-                pytest.fail(f"oxigraph serve died (exit {proc.returncode}): {out.decode()} {err.decode()}")
+                pytest.fail(f"{what} died (exit {proc.returncode}): {out.decode()} {err.decode()}")
             try:
-                urllib.request.urlopen(url + "/query?query=ASK%7B%7D", timeout=1).read()
+                urllib.request.urlopen(ready_url, timeout=1).read()
                 break
             except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"{what} did not answer within {seconds:.0f} s")
                 time.sleep(0.05)
-        else:
-            pytest.fail("oxigraph serve did not answer within 10 s")
-        yield url + "/query"
+        yield proc
     finally:
         proc.terminate()
         try:
@@ -96,6 +94,43 @@ def oxigraph_endpoint(tmp_path_factory):
             proc.wait()
         proc.stdout.close()
         proc.stderr.close()
+
+
+@pytest.fixture(scope="session")
+def free_port():
+    """A function giving a free loopback TCP port."""
+    return _free_port
+
+
+@pytest.fixture(scope="session")
+def running_server():
+    """Context manager ``running_server(cmd, ready_url, what)``: a real server process for a test."""
+    return _running
+
+
+@pytest.fixture(scope="session")
+def corpus_store_dir(tmp_path_factory, extracted_records):
+    """A store directory holding the bundled corpus (real extractor), for CLI and server runs."""
+    from planlineage.graph.store import open_store
+
+    path = tmp_path_factory.mktemp("corpus") / "store"
+    with open_store(path) as store:
+        assert [o.error for o in store.load_records(extracted_records) if o.error] == []
+    return path
+
+
+@pytest.fixture(scope="session")
+def oxigraph_endpoint(tmp_path_factory):
+    """Query URL of a real `oxigraph serve` process (empty store), terminated at the end."""
+    exe = Path(sys.executable).with_name("oxigraph")
+    if not exe.exists():
+        exe = Path(shutil.which("oxigraph") or "oxigraph")
+    port = _free_port()
+    location = tmp_path_factory.mktemp("oxigraph")
+    url = f"http://127.0.0.1:{port}"
+    cmd = [str(exe), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
+    with _running(cmd, url + "/query?query=ASK%7B%7D", "oxigraph serve", seconds=10):
+        yield url + "/query"
 
 
 @pytest.fixture(scope="session")

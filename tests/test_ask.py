@@ -32,17 +32,6 @@ def gold_store():
     store.close()
 
 
-@pytest.fixture(scope="module")
-def corpus_store_dir(tmp_path_factory, extracted_records):
-    """A store directory holding the bundled corpus (real extractor), for CLI runs."""
-    from planlineage.graph.store import open_store
-
-    path = tmp_path_factory.mktemp("ask") / "store"
-    with open_store(path) as store:
-        assert [o.error for o in store.load_records(extracted_records) if o.error] == []
-    return path
-
-
 def test_ask_forms_cover_the_issue_questions():
     assert len(FORMS) >= 12
     assert {"units_leading_topic", "unit_leads", "task_trace", "plan_lineage", "plan_implementers", "tasks_due",

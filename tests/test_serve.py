@@ -1,10 +1,7 @@
 """The SPARQL endpoint (issue #4): `planlineage serve` as a real process, queried with SPARQLWrapper."""
 from __future__ import annotations
 
-import socket
-import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 
@@ -20,53 +17,15 @@ MAX_BYTES = 50_000
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def store_dir(tmp_path_factory, extracted_records):
-    """A store directory with the bundled corpus (real extractor)."""
-    from planlineage.graph.store import open_store
-
-    path = tmp_path_factory.mktemp("serve") / "store"
-    with open_store(path) as store:
-        assert [o.error for o in store.load_records(extracted_records) if o.error] == []
-    return path
-
-
-@pytest.fixture(scope="module")
-def endpoint(store_dir):
+def endpoint(corpus_store_dir, free_port, running_server):
     """Query URL of `planlineage serve` running as its own process on a free loopback port."""
-    port = _free_port()
-    cmd = [sys.executable, "-c", "from planlineage.cli import main; main()", "serve", "--store", str(store_dir),
+    port = free_port()
+    cmd = [sys.executable, "-c", "from planlineage.cli import main; main()", "serve", "--store", str(corpus_store_dir),
            "--port", str(port), "--timeout", str(TIME_LIMIT_S), "--max-bytes", str(MAX_BYTES)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}/query"
-    try:
-        for _ in range(400):
-            if proc.poll() is not None:
-                out, err = proc.communicate()
-                pytest.fail(f"serve died (exit {proc.returncode}): {out.decode()} {err.decode()}")
-            try:
-                urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.05)
-        else:
-            pytest.fail("serve did not answer within 20 s")
+    with running_server(cmd, url + "?query=ASK%7B%7D", "serve"):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        proc.stdout.close()
-        proc.stderr.close()
 
 
 def _client(url: str, query: str, fmt=JSON) -> SPARQLWrapper:
