@@ -92,3 +92,19 @@ def test_graph_cli_lineage_and_trace_through_endpoint(endpoint_store, oxigraph_e
     res = runner.invoke(cli, ["trace", "004_5c5cafd7972287fb.txt#99", "--endpoint", oxigraph_endpoint])
     assert res.exit_code == 1
     assert res.output.startswith("Error: task 004_5c5cafd7972287fb.txt#99: not found in the graph")
+
+
+def test_graph_workload_counts_tasks_led_and_cooperated_per_unit(corpus_store, extracted_records):
+    """The workload of a commune unit equals what its plan's records assign to it."""
+    from planlineage.extract.normalize import fold
+    from planlineage.graph.analytics import workload
+
+    ward = next(r for r in extracted_records if r["source"] == "004_5c5cafd7972287fb.txt")
+    name = ward["tasks"][0]["lead"][0]
+    expected_lead = sum(fold(name) in map(fold, t["lead"]) for t in ward["tasks"])
+    expected_coop = sum(fold(name) in map(fold, t["cooperate"]) for t in ward["tasks"])
+    rows = [u for u in workload(corpus_store) if fold(u["name"]) == fold(name) and u["scope"] == "commune"]
+    assert len(rows) == 1, rows
+    assert (rows[0]["lead"], rows[0]["cooperate"]) == (expected_lead, expected_coop)
+    assert sum(v["lead"] for v in rows[0]["by_theme"].values()) == expected_lead
+    assert expected_lead == 12
