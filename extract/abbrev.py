@@ -25,6 +25,8 @@ LEXICON = Path(__file__).resolve().parent / "lexicon" / "abbreviations.tsv"
 _WORD = r"[\w&]"
 # Tokens holding a "/" are document symbols or dates ("38-CT/TW", "40/KH-UBND"): kept as is.
 _PROTECTED = re.compile(r"\S*/\S*")
+_KEPT = re.compile(r"\x00(\d+)\x00")
+_SPACE_RUN = re.compile(r" {2,}")
 
 
 @lru_cache(maxsize=4)
@@ -80,5 +82,8 @@ def expand_abbreviations(text: str) -> str:
         if abbr not in out:  # the regex needs the abbreviation itself: skip the scan
             continue
         out = regex.sub(lambda m: expansion + (" " if "." in m.group(0) else ""), out)
-    out = re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))], out)
-    return re.sub(r" {2,}", " ", out).strip()
+    if "\x00" in out:
+        out = _KEPT.sub(lambda m: kept[int(m.group(1))], out)
+    if "  " in out:
+        out = _SPACE_RUN.sub(" ", out)
+    return out.strip()

@@ -29,6 +29,7 @@ MAX_PDF_SECONDS of PDF parsing.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import time
 import unicodedata
@@ -59,6 +60,8 @@ MIN_WORD_SHARE = 0.2
 MIN_WORDS = 3
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+# Characters a legacy font encoding read as Latin-1 / Windows-1252 shows ("Keá hoaïch").
+_LATIN1_LOOK = re.compile("[\u0080-\u00ff\u2013-\u203a]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -220,7 +223,7 @@ def _utf8_text(text: str, path, name: str) -> tuple[str, str]:
     """Unicode text; legacy look-alikes ("Keá hoaïch") are converted when that reads far better."""
     if _binary(text):
         raise ExtractionError(path, "is a binary file, not plain text (nor a PDF or Word document)")
-    if sum(1 for ch in text[:200_000] if "\u0080" <= ch <= "\u00ff" or "\u2013" <= ch <= "\u203a") < 20:
+    if sum(1 for _ in itertools.islice(_LATIN1_LOOK.finditer(text, 0, 200_000), 20)) < 20:
         return text, name
     raw = _as_cp1252(text)
     if raw is None:

@@ -28,6 +28,7 @@ from .normalize import collapse, fold, normalize
 
 LEXICON = Path(__file__).resolve().parent / "lexicon"
 #: A space left by a line wrap inside a document symbol ("38- CT/TW", "599/KH-" + "UBND").
+_SIGNATURE = re.compile(r"\s*(?:TM|T/M)\s*[./]?\s*(.+)")
 WRAPPED_GAP = re.compile(r"(?<=[0-9A-Za-zĐđ][/-])\s+(?=[0-9A-ZĐ])")
 _NUMBER = re.compile(r"(\d+[a-z]?(?:/\d{4})?[/-][^\W\d_][\w&.-]*(?:/[\w&.-]+)*)")
 _DATE_WORDS = re.compile(r"ngày\s*(\d{1,2})?\s*tháng\s*(\d{1,2})?\s*năm\s*(\d{4})", re.I)
@@ -196,7 +197,7 @@ def _preamble_issuer(doc: Document) -> str | None:
 
 def _signature_issuer(doc: Document) -> str | None:
     for line in doc.lines:
-        m = re.match(r"\s*(?:TM|T/M)\s*[./]?\s*(.+)", normalize(line))
+        m = _SIGNATURE.match(normalize(line))
         if m:
             return _proper(expand_abbreviations(m.group(1)))
     return None

@@ -57,13 +57,35 @@ def _register() -> None:
         def make(nlp):
             return Tokenizer(
                 nlp.vocab,
-                prefix_search=compile_prefix_regex(TOKENIZER_PREFIXES).search,
-                suffix_search=compile_suffix_regex(TOKENIZER_SUFFIXES).search,
+                prefix_search=AffixSearch(compile_prefix_regex(TOKENIZER_PREFIXES)),
+                suffix_search=AffixSearch(compile_suffix_regex(TOKENIZER_SUFFIXES)),
             )
 
         return make
 
     del spacy
+
+
+class AffixSearch:
+    """``regex.search`` for spaCy's prefix or suffix regex, skipping strings of letters only.
+
+    No prefix or suffix of spaCy's lists is made of letters alone: each contains
+    punctuation, a symbol, a digit or "$", or needs a digit before it ("5km"), so
+    the regex cannot match a string for which ``str.isalpha()`` holds (tested in
+    tests/test_nlp.py). The tokenizer tries both regexes on every chunk of text,
+    most chunks of a plan are plain words, and without a warm tokenizer cache the
+    suffix regex (tried at every position) is most of the tokenizing time.
+
+    regex (re.Pattern): the compiled prefix or suffix regex.
+    """
+
+    def __init__(self, regex):
+        # spaCy serialises a tokenizer's affix search as ``search.__self__.pattern``.
+        self.__self__ = regex
+        self._search = regex.search
+
+    def __call__(self, text: str):
+        return None if text.isalpha() else self._search(text)
 
 
 def pattern_length(tokens: list[dict]) -> int | None:
@@ -97,6 +119,29 @@ def _token_anchors(token: dict) -> list[tuple[str, str]] | None:
     return None
 
 
+def _second_lowers(tokens: list[dict]) -> list[str] | None:
+    # LOWER values the second token must have when the first token is required, else None.
+    if len(tokens) < 2 or tokens[0].get("OP", "1") != "1" or tokens[1].get("OP", "1") != "1":
+        return None
+    lower = tokens[1].get("LOWER")
+    if isinstance(lower, str):
+        return [lower]
+    if isinstance(lower, dict) and set(lower) == {"IN"}:
+        return list(lower["IN"])
+    return None
+
+
+def _required_token(tokens: list[dict]) -> tuple[str, list[str]] | None:
+    # A token that every match has after the first (after the second when that one is
+    # checked by _second_lowers): (attribute, fixed values), else ("REGEX_<attribute>", [regex]).
+    rest = [t for t in tokens[1 if _second_lowers(tokens) is None else 2:] if t.get("OP", "1") == "1"]
+    found = [f for f in map(_token_anchors, reversed(rest)) if f]
+    fixed = [f for f in found if not f[0][0].startswith("REGEX_")]
+    if fixed:
+        return fixed[0][0][0], [value for _, value in fixed[0]]
+    return (found[0][0][0], [found[0][0][1]]) if found else None
+
+
 def pattern_anchors(tokens: list[dict]) -> list[tuple[str, str]] | None:
     """What the first token of any match of a token pattern must be.
 
@@ -107,8 +152,8 @@ def pattern_anchors(tokens: list[dict]) -> list[tuple[str, str]] | None:
         optional tokens ("?") add the anchors of the tokens after them. None when a match
         can start at any token or the pattern has no length limit.
 
-    >>> pattern_anchors([{"LOWER": "năm", "OP": "?"}, {"TEXT": {"REGEX": "^20\\d\\d$"}}])
-    [('LOWER', 'năm'), ('REGEX_ORTH', '^20\\d\\d$')]
+    >>> pattern_anchors([{"LOWER": "năm", "OP": "?"}, {"TEXT": {"REGEX": "^20[0-9]{2}$"}}])
+    [('LOWER', 'năm'), ('REGEX_ORTH', '^20[0-9]{2}$')]
     """
     if not tokens or pattern_length(tokens) is None:
         return None
@@ -128,8 +173,7 @@ def pattern_anchors(tokens: list[dict]) -> list[tuple[str, str]] | None:
 def _anchored_ruler_class():
     import re
 
-    import numpy
-    from spacy.attrs import IDS
+    from spacy.attrs import IDS, LOWER
     from spacy.matcher import Matcher
     from spacy.pipeline.span_ruler import SpanRuler
     from spacy.tokens import Span
@@ -150,8 +194,17 @@ def _anchored_ruler_class():
         def add_patterns(self, patterns):
             super().add_patterns(patterns)
             strings = self.nlp.vocab.strings
+
+            def _requirement(required):
+                attr, values = required
+                if attr.startswith("REGEX_"):
+                    return IDS[attr[len("REGEX_"):]], re.compile(values[0])
+                return IDS[attr], frozenset(strings.add(w) for w in values)
+
+            # anchor -> [Matcher of the patterns it starts, their longest match, ids of the
+            # one-token patterns that are that anchor alone (a hit is their match)]
             fixed: dict[str, dict[int, list]] = {}
-            regex: dict[tuple[str, str], list] = {}
+            regex: dict[str, dict[str, list]] = {}
             whole = Matcher(self.nlp.vocab)
             for entry in self.patterns:
                 tokens = entry["pattern"]
@@ -162,52 +215,109 @@ def _anchored_ruler_class():
                 if anchors is None:
                     whole.add(key, [tokens])
                     continue
-                length = pattern_length(tokens)
+                alone = len(tokens) == 1 and len(tokens[0]) == 1
+                follow = _second_lowers(tokens)
+                required = _required_token(tokens)
                 for attr, value in dict.fromkeys(anchors):
                     if attr.startswith("REGEX_"):
-                        slot = regex.setdefault((attr[len("REGEX_"):], value), [Matcher(self.nlp.vocab), 0])
+                        slot = regex.setdefault(attr[len("REGEX_"):], {}).setdefault(value, [None, 0, [], set(), set()])
                     else:
-                        slot = fixed.setdefault(attr, {}).setdefault(strings.add(value), [Matcher(self.nlp.vocab), 0])
+                        slot = fixed.setdefault(attr, {}).setdefault(strings.add(value), [None, 0, [], set(), set()])
+                    if alone:
+                        slot[2].append(strings.add(key))
+                        continue
+                    if slot[0] is None:
+                        slot[0] = Matcher(self.nlp.vocab)
                     slot[0].add(key, [tokens])
-                    slot[1] = max(slot[1], length)
-            self._fixed = [(IDS[attr], numpy.array(list(groups), dtype="uint64"), groups)
-                           for attr, groups in fixed.items()]
-            self._regex = [(IDS[attr], re.compile(rx), matcher, longest)
-                           for (attr, rx), (matcher, longest) in regex.items()]
+                    slot[1] = max(slot[1], pattern_length(tokens))
+                    if slot[3] is not None:
+                        slot[3] = None if follow is None else slot[3] | {strings.add(w) for w in follow}
+                    if slot[4] is not None:
+                        slot[4] = None if required is None else slot[4] | {_requirement(required)}
+            self._fixed = [(IDS[attr], {k: tuple(slot) for k, slot in slots.items()}) for attr, slots in fixed.items()]
+            self._regex = [(IDS[attr], [(re.compile(rx), tuple(slot)) for rx, slot in slots.items()])
+                           for attr, slots in regex.items()]
             self._whole = whole if len(whole) else None
+            # match key -> (label, id) as string-store hashes, as Span takes them
+            self._span_ids = {m_id: (strings.add(v["label"]), strings.add(v["id"]))
+                              for m_id, v in self._match_label_id_map.items()}
 
         def match(self, doc):
             if self._fixed is None or len(doc) == 0:
                 return super().match(doc)
-            matches = []
-            size = len(doc)
-
-            def run(matcher, i, longest):
-                matches.extend((m_id, i + start, i + end) for m_id, start, end in matcher(doc[i:min(size, i + longest)]))
-
-            for attr, keys, groups in self._fixed:
-                values = doc.to_array(attr)
-                for i in numpy.flatnonzero(numpy.isin(values, keys)).tolist():
-                    matcher, longest = groups[int(values[i])]
-                    run(matcher, i, longest)
-            if self._regex:
-                strings = doc.vocab.strings
-                for attr, rx, matcher, longest in self._regex:
-                    values = doc.to_array(attr).tolist()
-                    seen: dict[int, bool] = {}
-                    for i, value in enumerate(values):
-                        hit = seen.get(value)
-                        if hit is None:
-                            hit = seen[value] = rx.search(strings[value]) is not None
-                        if hit:
-                            run(matcher, i, longest)
+            matches = list(self.phrase_matcher(doc)) if len(self.phrase_matcher) else []
+            if self._fixed or self._regex:
+                matches += self._anchored_matches(doc)
             if self._whole is not None:
                 matches += self._whole(doc)
-            if len(self.phrase_matcher):
-                matches += self.phrase_matcher(doc)
-            label_id = self._match_label_id_map
-            return sorted({Span(doc, start, end, label=label_id[m_id]["label"], span_id=label_id[m_id]["id"])
+            if not matches:
+                return []
+            ids = self._span_ids
+            return sorted({Span(doc, start, end, label=ids[m_id][0], span_id=ids[m_id][1])
                            for m_id, start, end in matches if start != end})
+
+        def _anchored_matches(self, doc) -> list:
+            size = len(doc)
+            matches = []
+            arrays = {}
+
+            def values_of(attr):
+                if attr not in arrays:
+                    arrays[attr] = doc.to_array(attr).tolist()
+                return arrays[attr]
+
+            tested: dict = {}
+
+            def meets(need, i, end):
+                # need: (attribute, fixed value hashes) or (attribute, regex)
+                attr, test = need
+                if isinstance(test, frozenset):
+                    return not test.isdisjoint(values_of(attr)[i:end])
+                for value in values_of(attr)[i:end]:
+                    key = (test, value)
+                    if key not in tested:
+                        tested[key] = test.search(doc.vocab.strings[value]) is not None
+                    if tested[key]:
+                        return True
+                return False
+
+            def hit(slot, i):
+                matcher, longest, alone, follow, required = slot
+                matches.extend((m_id, i, i + 1) for m_id in alone)
+                if matcher is None:
+                    return
+                end = min(size, i + longest)
+                # Cheap necessary conditions before running the patterns on the window:
+                # every pattern of the slot needs one of these words right after the anchor,
+                if follow is not None and (i + 1 >= size or values_of(LOWER)[i + 1] not in follow):
+                    return
+                # and each needs a token with one of its fixed values somewhere in the window.
+                if required is not None and not any(meets(need, i, end) for need in required):
+                    return
+                window = doc[i:end]
+                matches.extend((m_id, i + start, i + end) for m_id, start, end in matcher(window))
+
+            for attr, slots in self._fixed:
+                values = values_of(attr)
+                for i, value in enumerate(values):
+                    if value in slots:
+                        hit(slots[value], i)
+            strings = doc.vocab.strings
+            for attr, slots in self._regex:
+                values = values_of(attr)
+                # Each distinct text is tested once against each regex.
+                texts = [(value, strings[value]) for value in set(values)]
+                passed: dict[int, list] = {}
+                for rx, slot in slots:
+                    for value, text in texts:
+                        if rx.search(text):
+                            passed.setdefault(value, []).append(slot)
+                if passed:
+                    for i, value in enumerate(values):
+                        if value in passed:
+                            for slot in passed[value]:
+                                hit(slot, i)
+            return matches
 
     return AnchoredSpanRuler
 
@@ -268,13 +378,20 @@ def _tokens(text: str):
     return get_nlp().make_doc(text)
 
 
+@lru_cache(maxsize=1)
+def _rulers() -> dict:
+    # label -> its span ruler (looked up once: pipe_names builds a list on every call)
+    nlp = get_nlp()
+    return {name[len("span_ruler_"):].upper(): nlp.get_pipe(name) for name in nlp.pipe_names
+            if name.startswith("span_ruler_")}
+
+
 @lru_cache(maxsize=16384)
 def _label_spans(text: str, label: str) -> tuple:
-    nlp = get_nlp()
-    name = ruler_name(label)
-    if name not in nlp.pipe_names:
+    ruler = _rulers().get(label)
+    if ruler is None:
         return ()
-    return tuple(nlp.get_pipe(name).match(_tokens(text)))
+    return tuple(ruler.match(_tokens(text)))
 
 
 def find_spans(text: str, label=None):
@@ -287,9 +404,14 @@ def find_spans(text: str, label=None):
     """
     if isinstance(label, str):
         return list(_label_spans(text, label))
-    if label is None:
-        label = [name[len("span_ruler_"):].upper() for name in get_nlp().pipe_names if name.startswith("span_ruler_")]
-    return sorted(s for one in label for s in _label_spans(text, one))
+    return list(_labels_spans(text, tuple(_rulers()) if label is None else tuple(label)))
+
+
+@lru_cache(maxsize=16384)
+def _labels_spans(text: str, labels: tuple) -> tuple:
+    # The spans of several labels, merged in order once per text (units asks for
+    # UNIT + NONUNIT of the same piece many times).
+    return tuple(sorted(s for one in labels for s in _label_spans(text, one)))
 
 
 def pipe(texts, batch_size: int = 64):

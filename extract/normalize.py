@@ -122,10 +122,27 @@ def strip_diacritics(text: str) -> str:
     return unicodedata.normalize("NFD", text).translate(_BARE)
 
 
+class _FoldTable(_BareTable):
+    """:class:`_BareTable` that also turns the dashes of ``_DASHES`` into "-"."""
+
+    def __missing__(self, code: int):
+        if _DASHES.match(chr(code)):
+            self[code] = "-"
+            return "-"
+        return super().__missing__(code)
+
+
+_FOLD = _FoldTable()
+
+
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Matching key: normalised, lower case, no diacritics, dashes unified, single spaces."""
-    return collapse(_DASHES.sub("-", strip_diacritics(normalize(text)).lower()))
+    text = normalize(text)
+    if text.isascii():
+        return collapse(text.lower())
+    # strip_diacritics and the dash rule in one str.translate (lower() neither makes nor changes dashes)
+    return collapse(unicodedata.normalize("NFD", text).translate(_FOLD).lower())
 
 
 def explain(text: str) -> list[tuple[str, str]]:

@@ -20,7 +20,7 @@ from pathlib import Path
 from . import bullets, dates, grids, loaders, meta, references, tables, targets, themes, units
 from .document import Document, RawTask
 from .errors import ExtractionError
-from .normalize import fold
+from .normalize import strip_diacritics
 
 EXTRACTOR_VERSION = "planlineage.extract.v1"
 #: Largest document accepted (bytes); a plan is a few hundred KB at most (see loaders for all limits).
@@ -81,7 +81,9 @@ def content_key(text: str) -> str:
     >>> content_key("Kế hoạch 12,  KẾ HOẠCH ") == content_key("kế hoạch")
     True
     """
-    words = {w for w in re.findall(r"[0-9a-z]+", fold(text)) if not (w.isdigit() and len(w) <= 3)}
+    # Same words as in fold(text): its other steps (tone placement, spaces, dashes) only
+    # move marks that strip_diacritics drops or change characters that are not [0-9a-z].
+    words = {w for w in set(re.findall(r"[0-9a-z]+", strip_diacritics(text).lower())) if not (w.isdigit() and len(w) <= 3)}
     return hashlib.sha256(" ".join(sorted(words)).encode("utf-8")).hexdigest()
 
 

@@ -44,7 +44,11 @@ _DATE = re.compile(
 )
 _MARKER = re.compile(r"^(?:\s*\([^()]{0,30}\))?(\d{1,2})(?=[\s.,;/]|$)")
 _PAREN = re.compile(r"\([^()]*\)")
+_GLUE_END = re.compile(r"[0-9A-Za-zĐđ][/-]$")
+_GLUE_START = re.compile(r"[0-9A-ZĐ]")
+_ITEM_START = re.compile(r"(?:[-+•*]|[a-zđ]\)|\d+(?:\.\d+)*\.|[IVX]+\.)\s")
 _NOTE_START = re.compile(r"\s*(\d{1,2})\s+[^\W\d_]")
+_NOTE_MARKER = re.compile(r"(?:\)|[^\W\d_])(\d{1,2})(?=[\s.,;/]|$)")
 
 
 @lru_cache(maxsize=1)
@@ -87,24 +91,47 @@ class Flow:
 
 def _footnotes(doc: Document) -> dict[int, int]:
     """Lines that open a footnote ("1 Triển khai thực hiện ...") -> footnote number."""
-    text = doc.text
-    out = {}
-    first_marker: dict[str, int] = {}
-    offset = 0  # start of line n in text
+    out: dict[int, int] = {}
+    first_marker: dict[str, int] | None = None
+    offset = 0  # start of line n in doc.text
     for n in range(1, len(doc) + 1):
         line = doc.line(n)
         m = _NOTE_START.match(line)
         if m and line.strip()[len(m.group(1)):][:1].isspace():
-            k = m.group(1)
+            if first_marker is None:
+                # End of the first marker of each number in the text. A marker is a whole
+                # run of one or two digits, so markers never overlap and one scan finds all.
+                first_marker = {}
+                for found in _NOTE_MARKER.finditer(doc.text):
+                    first_marker.setdefault(found.group(1), found.end())
             # The marker must appear earlier, glued to a word or bracket ("(cũ)1", "năm 2025)2").
-            # All its matches are equally long, so the first one in the text decides.
-            if k not in first_marker:
-                found = re.search(rf"(?:\)|[^\W\d_]){k}(?=[\s.,;/]|$)", text)
-                first_marker[k] = found.end() if found else len(text) + 1
-            if first_marker[k] < offset:
-                out[n] = int(k)
+            if first_marker.get(m.group(1), offset) < offset:
+                out[n] = int(m.group(1))
         offset += len(line) + 1
     return out
+
+
+def _cue_starts(text: str) -> list[int]:
+    """Starts of the matches of ``(?<=\\s)<sentence_cue>`` in ``text``, found faster: the
+    scan stops at white space only, and overlapping matches are dropped as finditer does."""
+    rx = _cue_rx()
+    if rx is None:
+        return [m.start() for m in re.finditer(rf"(?<=\s){cues()['sentence_cue']}", text)]
+    out, last = [], 0
+    for m in rx.finditer(text):
+        start = m.start() + 1
+        if start >= last:
+            out.append(start)
+            last = m.end(1) if m.end(1) > start else start + 1
+    return out
+
+
+@lru_cache(maxsize=1)
+def _cue_rx() -> re.Pattern | None:
+    cue = cues()["sentence_cue"]
+    if re.match(cue, "") is not None:  # a cue that can be empty: use the plain scan
+        return None
+    return re.compile(rf"\s(?=({cue}))")
 
 
 def flow_text(doc: Document, title: tuple[int, int] | None = None) -> tuple[Flow, dict[int, int]]:
@@ -113,35 +140,39 @@ def flow_text(doc: Document, title: tuple[int, int] | None = None) -> tuple[Flow
     RETURNS (tuple[Flow, dict[int, int]]): the flow and {offset of a footnote start: footnote number}.
     """
     notes = _footnotes(doc)
-    chars: list[str] = []
+    pieces: list[str] = []
     line_of: list[int] = []
     starts: dict[int, int] = {}
     boundaries = [0]
+    offset = 0  # length of the flow so far
+    last2 = ""  # its last two characters
     for n in range(1, len(doc) + 1):
         line = normalize(doc.line(n))
         if not line:
             continue
         if n in notes:
             line = line[len(str(notes[n])):].lstrip()
-        if chars:
-            glued = re.search(r"[0-9A-Za-zĐđ][/-]$", "".join(chars[-2:])) and re.match(r"[0-9A-ZĐ]", line)
-            if not glued:
-                chars.append(" ")
-                line_of.append(n)
-        offset = len(chars)
+        if offset and not (_GLUE_END.search(last2) and _GLUE_START.match(line)):
+            pieces.append(" ")
+            line_of.append(n)
+            offset += 1
+            last2 = last2[-1:] + " "
         if n in notes:
             starts[offset] = notes[n]
             boundaries.append(offset)
         if title and n in (title[0], title[1] + 1):
             boundaries.append(offset)
-        if re.match(r"(?:[-+•*]|[a-zđ]\)|\d+(?:\.\d+)*\.|[IVX]+\.)\s", line):
+        if _ITEM_START.match(line):
             boundaries.append(offset)
-        line = meta.WRAPPED_GAP.sub("", line)
-        chars.extend(line)
+        if "/" in line or "-" in line:  # WRAPPED_GAP needs one of them
+            line = meta.WRAPPED_GAP.sub("", line)
+        pieces.append(line)
         line_of.extend([n] * len(line))
-    text = "".join(chars)
+        offset += len(line)
+        last2 = (last2 + line)[-2:]
+    text = "".join(pieces)
     boundaries += [m.end() for m in re.finditer(r"[.:!?]\s+(?=[^\W\d_])", text) if text[m.end()].isupper()]
-    boundaries += [m.start() for m in re.finditer(rf"(?<=\s){cues()['sentence_cue']}", text)]
+    boundaries += _cue_starts(text)
     return Flow(text, line_of, sorted(set(boundaries))), starts
 
 

@@ -64,9 +64,12 @@ def _lexicon() -> dict:
     return data
 
 
+_NOT_KEY = re.compile(r"[^0-9a-z ]")
+
+
 def _key(text: str) -> str:
     """Folded text with punctuation turned into single spaces."""
-    return collapse(re.sub(r"[^0-9a-z ]", " ", fold(text)))
+    return collapse(_NOT_KEY.sub(" ", fold(text)))
 
 
 def _mostly_upper(title: str) -> bool:

@@ -295,7 +295,19 @@ def _rows(body: list[_Line]) -> list[_Row]:
 
 # --- 3. cells -------------------------------------------------------------------
 
-def _words(text: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def _words(text: str) -> tuple[str, ...]:
+    # Lower-cased words of a text; cached because a row's cell texts are read again for
+    # every line placed after them.
+    return tuple(_lower_words(text))
+
+
+def _lower_words(text: str) -> list[str]:
+    if "\u0130" not in text and "\u03a3" not in text:
+        # Without "İ" (two characters in lower case) and "Σ" (lower case depends on what
+        # follows), lower() maps each character alone and keeps whether it is a word
+        # character, so the words of the lower-cased text are the lower-cased words.
+        return _WORD.findall(text.lower())
     return [w.lower() for w in _WORD.findall(text)]
 
 
@@ -317,14 +329,13 @@ def _measure(table: _Table, doc: Document) -> None:
                 firsts.append(len(ln.text))
                 break
     table.wide = max(MIN_WIDE, WIDE_SHARE * statistics.median(firsts)) if firsts else MIN_WIDE
+    words = [_words(line) for line in doc.lines]
     inline = Counter()
-    for line in doc.lines:
-        w = _words(line)
+    for w in words:
         inline.update(zip(w, w[1:]))
     cross_all = Counter()
     prev = None
-    for line in doc.lines:
-        w = _words(line)
+    for w in words:
         if not w:
             continue
         if prev:

@@ -31,6 +31,7 @@ from .normalize import collapse, fold, normalize_tones
 LABEL = "TARGET"
 # "/" between two letters ("lớp/năm") is a space for matching: same length, same offsets.
 _SLASH = re.compile(r"(?<=[^\W\d_])/(?=[^\W\d_])")
+_DIGIT = re.compile(r"\d")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 # A number right after these words is an identifier or a date part, not a quantity.
 _NOT_QUANTITY = {"số", "thứ", "điều", "khoản", "mục", "quý", "tháng", "ngày", "năm", "đoạn", "khóa", "lần"}
@@ -76,7 +77,8 @@ def find_targets(text: str | None) -> list[dict]:
     >>> find_targets("Quyết định số 1322/QĐ-TTg ngày 31/08/2020, giai đoạn 2021 – 2030")
     []
     """
-    if not text or not text.strip():
+    if not text or not text.strip() or not _DIGIT.search(text):
+        # every target starts at a TARGET "number" span, a token of decimal digits
         return []
     from .nlp import find_spans
 

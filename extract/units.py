@@ -76,6 +76,12 @@ def _members() -> dict[str, set[int]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _members_by_length() -> list[str]:
+    """Member nouns, longest first."""
+    return sorted(_members(), key=len, reverse=True)
+
+
 def _expand(text: str) -> str:
     from .abbrev import expand_abbreviations
 
@@ -92,8 +98,9 @@ def _fix_spelling(text: str) -> str:
 
 def _strip_collective(text: str) -> tuple[str, str]:
     """("các ", rest) when a piece starts with a collective word, else ("", text)."""
+    low = text.lower()
     for w in lexicon()["collective_starts"]:
-        if text.lower().startswith(w + " "):
+        if low.startswith(w + " "):
             return text[: len(w) + 1], text[len(w) + 1:]
     return "", text
 
@@ -117,21 +124,14 @@ def _member_prefix(text: str) -> str | None:
     """The collective member a piece starts with (after 'các'), longest first."""
     _, rest = _strip_collective(text.strip())
     low = rest.lower()
-    best = None
-    for m in _members():
-        if (low == m or low.startswith(m + " ")) and (best is None or len(m) > len(best)):
-            best = m
-    return best
+    # Longest first: two members of one length cannot both start the piece.
+    return next((m for m in _members_by_length() if low == m or low.startswith(m + " ")), None)
 
 
 def _member_suffix(text: str) -> str | None:
     """The collective member a piece ends with, longest first."""
     low = text.strip().lower()
-    best = None
-    for m in _members():
-        if (low == m or low.endswith(" " + m)) and (best is None or len(m) > len(best)):
-            best = m
-    return best
+    return next((m for m in _members_by_length() if low == m or low.endswith(" " + m)), None)
 
 
 def _is_proper(piece: str) -> bool:

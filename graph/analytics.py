@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from pyoxigraph import NamedNode
 
-from .resolve import canonical_map
+from .resolve import canonical_map, canonical_of
 
 
 def lineage_graph(store, start: NamedNode | None = None):
@@ -24,12 +24,13 @@ def lineage_graph(store, start: NamedNode | None = None):
     """
     import networkx as nx
 
-    canon = canonical_map(store)
     if start is None:
         rows = store.query("SELECT ?a ?b WHERE { ?a eli:ensures_implementation_of ?b }").rows
+        canon = canonical_map(store)
     else:
         rows = store.query("""SELECT ?a ?b WHERE { ?plan eli:ensures_implementation_of* ?a .
                                                  ?a eli:ensures_implementation_of ?b }""", {"plan": start}).rows
+        canon = canonical_of(store, [start.value, *(r[v].value for r in rows for v in ("a", "b"))])
     g = nx.DiGraph()
     if start is not None:
         g.add_node(canon.get(start.value, start.value))

@@ -16,7 +16,7 @@ from collections import defaultdict
 from pyoxigraph import NamedNode
 
 from .analytics import all_paths, depths, lineage_graph
-from .resolve import canonical_map, find_plan
+from .resolve import canonical_of, find_plan
 
 
 def describe(store, iris) -> dict[str, dict]:
@@ -34,7 +34,9 @@ def describe(store, iris) -> dict[str, dict]:
         VALUES ?p {{ eli:id_local pl:docType eli:passed_by pl:level eli:date_document pl:sourceFile dcterms:title
                     pl:supersededBy eli:repeals }}
         ?d ?p ?o . OPTIONAL {{ ?o skos:prefLabel ?label }} OPTIONAL {{ ?o eli:id_local ?label }} }}""").rows
-    canon = canonical_map(store)
+    # Related documents named without a label are shown by their canonical IRI (looked up only for those).
+    canon = canonical_of(store, (r["o"].value for r in rows if r["label"] is None
+                                 and r["p"].value.endswith(("supersededBy", "repeals"))))
     key = {"id_local": "number", "docType": "doc_type", "passed_by": "issuer", "level": "level",
            "date_document": "date", "sourceFile": "source", "title": "title",
            "supersededBy": "superseded_by", "repeals": "supersedes"}
@@ -68,10 +70,18 @@ def lineage(store, plan: str) -> dict:
     "depth", "iri", "superseded_by"}], "paths": [[number, ...], ...]}; ``source`` is the file name of an
     ingested document, else None; a path names each document by number (file name when it has none).
     """
-    start = find_plan(store, plan)
+    return lineage_of(store, find_plan(store, plan))[0]
+
+
+def lineage_of(store, start: NamedNode, also=()) -> tuple[dict, dict[str, dict]]:
+    """:func:`lineage` of a canonical document IRI, describing ``also`` in the same query.
+
+    store (GraphStore). start (NamedNode): canonical IRI. also (iterable[str]): more documents to describe.
+    RETURNS (tuple): the lineage dict, and :func:`describe` of the start, its ancestors and ``also``.
+    """
     g = lineage_graph(store, start)
     depth = depths(g, start.value)
-    info = describe(store, [start.value, *depth])
+    info = describe(store, [start.value, *depth, *also])
     ancestors = []
     for iri, d in sorted(depth.items(), key=lambda x: (x[1], info[x[0]]["number"] or x[0])):
         a = {k: info[iri][k] for k in ("number", "doc_type", "issuer", "level", "date", "source")}
@@ -82,7 +92,7 @@ def lineage(store, plan: str) -> dict:
         return info[i]["number"] or info[i]["source"] or i
 
     return {"plan": info[start.value], "ancestors": ancestors,
-            "paths": [[name(i) for i in p] for p in all_paths(g, start.value)]}
+            "paths": [[name(i) for i in p] for p in all_paths(g, start.value)]}, info
 
 
 def to_table(result: dict) -> str:

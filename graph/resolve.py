@@ -10,7 +10,9 @@ This module adds, in the derived graph ``plid:graph/derived``:
   issuer, document type, date (month/year compatible) and subject (both
   implement the same document), and only when the match is unique;
 * the relations between documents rewritten onto canonical IRIs, and
-  ``pl:supersededBy`` as the inverse of every ``eli:repeals``.
+  ``pl:supersededBy`` as the inverse of every ``eli:repeals``;
+* ``pl:nameKey``, the folded name of every unit, which finds all the units
+  of a name (one per commune for "Công an xã") as one term.
 
 It also finds a plan or task named on the command line (:func:`find_plan`,
 :func:`find_task`).
@@ -26,7 +28,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 from .. import DATA_DIR
 from .errors import GraphError, NotFound
 from .iris import doc_iri, slug, unit_iri
-from .namespaces import DCTERMS, ELI, OWL, PL, PLID, RDF, SKOS
+from .namespaces import DCTERMS, ELI, ORG, OWL, PL, PLID, RDF, SKOS
 from .terms import date_literal
 
 RELATIONS = (ELI.ensures_implementation_of, ELI.based_on, ELI.repeals, ELI.cites)
@@ -154,8 +156,24 @@ def _scheme_triples() -> list[Triple]:
     return list(parse(path=str(path), format=RdfFormat.TURTLE))
 
 
+def name_keys(store, extra=()) -> list[Triple]:
+    """``pl:nameKey``: each unit's names folded, so a name finds its units (one per locality) as one term.
+
+    store (GraphStore). extra (list[Triple]): derived triples that may state more units.
+    RETURNS (list[Triple]): for every label of every org:Organization.
+    """
+    from ..extract.normalize import fold
+
+    rows = [(r["u"], r["l"]) for r in store.query(
+        "SELECT ?u ?l WHERE { ?u a org:Organization ; skos:prefLabel ?l }").rows]
+    orgs = {t.subject for t in extra if t.predicate == RDF.type and t.object == ORG.Organization}
+    rows += [(t.subject, t.object) for t in extra if t.predicate == SKOS.prefLabel and t.subject in orgs]
+    return [Triple(u, PL.nameKey, Literal(fold(label.value))) for u, label in rows]
+
+
 def derive_triples(store) -> list[Triple]:
-    """The resolution part of the derived graph, with the SKOS themes of ontology/themes.ttl.
+    """The resolution part of the derived graph, with the SKOS themes of ontology/themes.ttl
+    and the folded names of the units (:func:`name_keys`).
 
     store (GraphStore). RETURNS (list[Triple]).
     """
@@ -183,6 +201,7 @@ def derive_triples(store) -> list[Triple]:
             out.append(Triple(NamedNode(cs), p, NamedNode(co)))
         if p == ELI.repeals and cs != co:
             out.append(Triple(NamedNode(co), PL.supersededBy, NamedNode(cs)))
+    out += name_keys(store, out)
     return list(dict.fromkeys(out))
 
 
@@ -191,17 +210,30 @@ def canonical_map(store) -> dict[str, str]:
     return {r["a"].value: r["c"].value for r in store.query("SELECT ?a ?c WHERE { ?a owl:sameAs ?c }").rows}
 
 
+def canonical_of(store, iris) -> dict[str, str]:
+    """The owl:sameAs links of the given IRIs only (a nationwide store has thousands; a lookup needs a few).
+
+    store (GraphStore). iris (iterable[str]): document IRIs.
+    RETURNS (dict[str, str]): alias IRI -> canonical IRI, for those of ``iris`` that are aliases.
+    """
+    iris = sorted(set(iris))
+    if not iris:
+        return {}
+    values = " ".join(str(NamedNode(i)) for i in iris)
+    rows = store.query(f"SELECT ?a ?c WHERE {{ VALUES ?a {{ {values} }} ?a owl:sameAs ?c }}").rows
+    return {r["a"].value: r["c"].value for r in rows}
+
+
 def find_plan(store, text: str) -> NamedNode:
     """The document named by a file name, a document number or an IRI.
 
     store (GraphStore). text (str): "004_x.txt", "40/KH-UBND" or "https://w3id.org/planlineage/id/doc/...".
     RETURNS (NamedNode): its canonical IRI. Raises NotFound, or GraphError when a number names several documents.
     """
-    canon = canonical_map(store)
     if text.startswith(("http://", "https://")):
         iri = NamedNode(text)
         if store.query("ASK { ?d a eli:LegalResource }", {"d": iri}).boolean:
-            return NamedNode(canon.get(text, text))
+            return NamedNode(canonical_of(store, [text]).get(text, text))
         raise NotFound("plan", text)
     name = text.replace("\\", "/").rsplit("/", 1)[-1]
     rows = store.query("SELECT ?d WHERE { ?d pl:sourceFile ?f }", {"f": Literal(name)}).rows
@@ -213,6 +245,7 @@ def find_plan(store, text: str) -> NamedNode:
         want = slug(text)
         rows = [r for r in store.query("SELECT DISTINCT ?d ?n WHERE { ?d eli:id_local ?n }").rows
                 if slug(r["n"].value) == want]
+    canon = canonical_of(store, (r["d"].value for r in rows))
     found = sorted({canon.get(r["d"].value, r["d"].value) for r in rows})
     if not found:
         raise NotFound("plan", text)

@@ -245,6 +245,12 @@ class _Embedded:
             self.store.extend([ox.Quad(t.subject, t.predicate, t.object, default) for t in triples]
                               + ([UNION_SEAL] if seal else []))
 
+    def compact(self) -> None:
+        """Compact the RocksDB files once a build is complete: a build leaves many overlapping files
+        and write-ahead logs, and every index seek of a reader pays for them (bench/README.md: 100%
+        store 1.37 GB -> about 0.6 GB; queries about 15% faster; 2-3 s at 3,435 documents)."""
+        self.store.optimize()
+
     def close(self) -> None:
         if hasattr(self, "store"):
             # ox.Store.read_only is the constructor, always true: keep our own flag. Without the flush the
@@ -358,6 +364,9 @@ class _Remote:
 
     def add_to_union(self, triples, seal: bool = False) -> None:
         """Nothing (see materialise_union)."""
+
+    def compact(self) -> None:
+        """Nothing: the server manages its own storage."""
 
     def close(self) -> None:
         pass
@@ -478,6 +487,7 @@ class GraphStore:
         aligned = align_triples(self)
         self.replace_graph(DERIVED_GRAPH, triples + aligned)
         self.backend.add_to_union(aligned, seal=True)
+        self.backend.compact()
         return len(triples) + len(aligned)
 
     def remove_source(self, file_name: str) -> None:

@@ -6,12 +6,14 @@ derived from a parent task, the alignment score.
 """
 from __future__ import annotations
 
-from .lineage import describe, lineage
-from .resolve import find_task
+from pyoxigraph import NamedNode
+
+from .lineage import lineage_of
+from .resolve import canonical_of, find_task
 
 
 def _task(store, iri) -> dict:
-    rows = store.query("""SELECT ?ref ?text ?plan ?theme ?aligned ?parent ?score ?lead WHERE {
+    rows = store.query("""SELECT ?t ?ref ?text ?plan ?theme ?aligned ?parent ?score ?lead WHERE {
         ?t p-plan:isStepOfPlan ?plan ; dcterms:description ?text ; pl:theme ?theme .
         OPTIONAL { ?t pl:ref ?ref } OPTIONAL { ?t pl:alignedTheme ?aligned }
         OPTIONAL { ?t prov:qualifiedDerivation ?q . ?q prov:entity ?parent ; pl:score ?score }
@@ -24,8 +26,8 @@ def _task(store, iri) -> dict:
 
 
 def _theme_label(store, theme: str) -> str:
-    rows = store.query("""SELECT ?l WHERE { ?c skos:prefLabel ?l FILTER(lang(?l) = "en") }""",
-                       {"c": __import__("pyoxigraph").NamedNode(theme)}).rows
+    rows = store.query("""SELECT ?c ?l WHERE { ?c skos:prefLabel ?l FILTER(lang(?l) = "en") }""",
+                       {"c": NamedNode(theme)}).rows
     return rows[0]["l"].value if rows else theme.rsplit("/", 1)[-1]
 
 
@@ -37,16 +39,22 @@ def trace(store, task: str) -> dict:
     "lead", "score"}]}; ``score`` is the alignment score of a task to the next (parent) task.
     """
     iri = find_task(store, task)
-    steps, seen = [], set()
+    tasks, seen = [], set()
     current = None
     while iri is not None and iri.value not in seen:
         seen.add(iri.value)
         current = _task(store, iri)
-        plan = describe(store, [current["plan"]])[current["plan"]]
-        steps.append({"kind": "task", "source": plan["source"], "ref": current["ref"], "number": plan["number"],
-                      "text": current["text"], "lead": current["lead"], "score": current["score"]})
+        tasks.append(current)
         iri = current["parent"]
-    lin = lineage(store, current["plan"])
+    # One description query for the plans of the tasks and the lineage of the last one.
+    start = current["plan"]
+    start = NamedNode(canonical_of(store, [start]).get(start, start))
+    lin, info = lineage_of(store, start, also=[t["plan"] for t in tasks])
+    steps = []
+    for t in tasks:
+        plan = info[t["plan"]]
+        steps.append({"kind": "task", "source": plan["source"], "ref": t["ref"], "number": plan["number"],
+                      "text": t["text"], "lead": t["lead"], "score": t["score"]})
     by_iri = {a["iri"]: a for a in lin["ancestors"]}
     longest = max(lin["paths"], key=len, default=[])
     names = {(a["number"] or a["source"] or a["iri"]): a for a in lin["ancestors"]}
@@ -55,7 +63,7 @@ def trace(store, task: str) -> dict:
         if a is None:
             continue
         steps.append({"kind": "plan", "source": a["source"], "ref": None, "number": a["number"],
-                      "text": describe(store, [a["iri"]])[a["iri"]]["title"], "lead": [a["issuer"]] if a["issuer"] else [],
+                      "text": info[a["iri"]]["title"], "lead": [a["issuer"]] if a["issuer"] else [],
                       "score": None})
     theme = current["theme"]
     steps.append({"kind": "theme", "source": None, "ref": theme.rsplit("/", 1)[-1], "number": "38-CT/TW",
