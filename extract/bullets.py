@@ -38,12 +38,12 @@ task is an unmarked paragraph gives that task the group's own number ("3").
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .lexicons import read_json
 from .document import Document, RawTask
 from .errors import ExtractionError
 from .normalize import collapse, fold, strip_diacritics
@@ -93,10 +93,7 @@ class _Item:
 
 @lru_cache(maxsize=1)
 def _lexicon() -> dict:
-    try:
-        data = json.loads(LEXICON.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise ExtractionError(LEXICON, f"cannot be read as a cue lexicon ({e})") from None
+    data = read_json(LEXICON)
     labels = data.get("labels")
     if not isinstance(labels, dict) or set(labels) != set(FIELDS):
         raise ExtractionError(LEXICON, f"'labels' must map exactly {', '.join(FIELDS)} to lists of cues")

@@ -22,10 +22,10 @@ the text reader's rows when they are better formed (a grid that is not the task 
 """
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
 
+from .lexicons import read_json
 from .document import Document, RawTask
 from .errors import ExtractionError
 from .normalize import collapse, fold, normalize_tones
@@ -39,12 +39,12 @@ _COLNUM = re.compile(r"^\(?\d{1,2}\)?$")
 
 @lru_cache(maxsize=1)
 def _cues() -> dict:
+    data = read_json(LEXICON, ("header_start", "header_columns"))
     try:
-        data = json.loads(LEXICON.read_text(encoding="utf-8"))
         return {"start": re.compile(data["header_start"]), "columns": data["header_columns"],
                 "required": data.get("header_required", [])}
-    except (OSError, ValueError, KeyError, re.error) as e:
-        raise ExtractionError(LEXICON, f"cannot be read as a cue lexicon ({e})") from None
+    except re.error as e:
+        raise ExtractionError(LEXICON, f"header_start is not a valid pattern ({e})") from None
 
 
 def _header(row: list[str]) -> dict[int, str] | None:

@@ -16,12 +16,12 @@ Cue words live in ``extract/lexicon/meta_cues.json``; bodies and provinces in
 """
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
+from .lexicons import read_json, read_tsv
 from .abbrev import expand_abbreviations
 from .document import Document
 from .normalize import collapse, fold, normalize
@@ -38,15 +38,11 @@ _DATE_SLASH = re.compile(r"ngày\s*(\d{1,2})?\s*/\s*(\d{1,2})?\s*/\s*(\d{4})", r
 @lru_cache(maxsize=1)
 def cues() -> dict:
     """The layout cues of ``meta_cues.json``."""
-    return json.loads((LEXICON / "meta_cues.json").read_text(encoding="utf-8"))
+    return read_json(LEXICON / "meta_cues.json")
 
 
 def _tsv(name: str) -> list[list[str]]:
-    rows = []
-    for line in (LEXICON / name).read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            rows.append(line.split("\t"))
-    return rows[1:]
+    return read_tsv(LEXICON / name)
 
 
 @lru_cache(maxsize=1)

@@ -58,7 +58,7 @@ def _register() -> None:
             return Tokenizer(
                 nlp.vocab,
                 prefix_search=AffixSearch(compile_prefix_regex(TOKENIZER_PREFIXES)),
-                suffix_search=AffixSearch(compile_suffix_regex(TOKENIZER_SUFFIXES)),
+                suffix_search=AffixSearch(compile_suffix_regex(TOKENIZER_SUFFIXES), suffix=True),
             )
 
         return make
@@ -76,16 +76,26 @@ class AffixSearch:
     most chunks of a plan are plain words, and without a warm tokenizer cache the
     suffix regex (tried at every position) is most of the tokenizing time.
 
+    For the suffix regex, a word followed by one other character ("tỉnh,") can only
+    have that last character as its suffix (the suffixes that hold letters need a
+    digit or an apostrophe before them), so only that position is searched.
+
     regex (re.Pattern): the compiled prefix or suffix regex.
+    suffix (bool): whether ``regex`` is the suffix regex.
     """
 
-    def __init__(self, regex):
+    def __init__(self, regex, suffix: bool = False):
         # spaCy serialises a tokenizer's affix search as ``search.__self__.pattern``.
         self.__self__ = regex
         self._search = regex.search
+        self._suffix = suffix
 
     def __call__(self, text: str):
-        return None if text.isalpha() else self._search(text)
+        if text.isalpha():
+            return None
+        if self._suffix and len(text) > 1 and text[:-1].isalpha():
+            return self._search(text, len(text) - 1)
+        return self._search(text)
 
 
 def pattern_length(tokens: list[dict]) -> int | None:
@@ -140,6 +150,24 @@ def _required_token(tokens: list[dict]) -> tuple[str, list[str]] | None:
     if fixed:
         return fixed[0][0][0], [value for _, value in fixed[0]]
     return (found[0][0][0], [found[0][0][1]]) if found else None
+
+
+def _literal(regex: str) -> str | None:
+    """The longest run of plain characters every match of ``regex`` contains, or None
+    ("^[^\\W\\d_]*/năm$" -> "/năm"); only runs at the top level of the pattern count."""
+    import re._constants as C
+    import re._parser as P
+
+    parsed = P.parse(regex)
+    if parsed.state.flags & (C.SRE_FLAG_IGNORECASE | C.SRE_FLAG_VERBOSE):
+        return None
+    best, run = "", ""
+    for op, arg in parsed:
+        run = run + chr(arg) if op is C.LITERAL else ""
+        best = max(best, run, key=len)
+    if not best or set(best) & {"σ", "ς", "Σ"}:
+        return None
+    return best
 
 
 def pattern_anchors(tokens: list[dict]) -> list[tuple[str, str]] | None:
@@ -235,7 +263,8 @@ def _anchored_ruler_class():
                     if slot[4] is not None:
                         slot[4] = None if required is None else slot[4] | {_requirement(required)}
             self._fixed = [(IDS[attr], {k: tuple(slot) for k, slot in slots.items()}) for attr, slots in fixed.items()]
-            self._regex = [(IDS[attr], [(re.compile(rx), tuple(slot)) for rx, slot in slots.items()])
+            self._regex = [(IDS[attr], attr == "LOWER", [(re.compile(rx), _literal(rx), tuple(slot))
+                                                         for rx, slot in slots.items()])
                            for attr, slots in regex.items()]
             self._whole = whole if len(whole) else None
             # match key -> (label, id) as string-store hashes, as Span takes them
@@ -303,7 +332,14 @@ def _anchored_ruler_class():
                     if value in slots:
                         hit(slots[value], i)
             strings = doc.vocab.strings
-            for attr, slots in self._regex:
+            for attr, lower, slots in self._regex:
+                # A regex whose literal is not in the text cannot match any token: token
+                # texts are pieces of doc.text and lower() maps characters one by one
+                # (_literal keeps no sigma, whose lower case depends on what follows).
+                whole = doc.text.lower() if lower else doc.text
+                slots = [(rx, slot) for rx, literal, slot in slots if literal is None or literal in whole]
+                if not slots:
+                    continue
                 values = values_of(attr)
                 # Each distinct text is tested once against each regex.
                 texts = [(value, strings[value]) for value in set(values)]

@@ -73,6 +73,18 @@ def read_text(path: str | Path) -> str:
     return loaders.load(path).text
 
 
+class _KeyTable(dict):
+    """``str.translate`` table: each character as ``strip_diacritics(ch).lower()``, filled as met."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = strip_diacritics(chr(code)).lower()
+        return self[code]
+
+
+_KEY_CHARS = _KeyTable()
+_KEY_WORD = re.compile(r"[0-9a-z]+")
+
+
 def content_key(text: str) -> str:
     """SHA-256 of what a plan says, not how the file is laid out: its distinct folded words
     (numbers of one to three digits left out: page and row numbers differ between a PDF and
@@ -83,7 +95,9 @@ def content_key(text: str) -> str:
     """
     # Same words as in fold(text): its other steps (tone placement, spaces, dashes) only
     # move marks that strip_diacritics drops or change characters that are not [0-9a-z].
-    words = {w for w in set(re.findall(r"[0-9a-z]+", strip_diacritics(text).lower())) if not (w.isdigit() and len(w) <= 3)}
+    # strip_diacritics(text).lower() is done one character at a time (_KeyTable): NFD only
+    # reorders combining marks, which are dropped or are not [0-9a-z] either way.
+    words = {w for w in set(_KEY_WORD.findall(text.translate(_KEY_CHARS))) if not (w.isdigit() and len(w) <= 3)}
     return hashlib.sha256(" ".join(sorted(words)).encode("utf-8")).hexdigest()
 
 

@@ -24,7 +24,6 @@ to its neighbours, with the cue phrases of ``lexicon/references_cues.json``:
 from __future__ import annotations
 
 import bisect
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import meta
+from .lexicons import read_json, read_tsv
 from .abbrev import expand_abbreviations
 from .document import Document
 from .normalize import fold, normalize
@@ -54,15 +54,13 @@ _NOTE_MARKER = re.compile(r"(?:\)|[^\W\d_])(\d{1,2})(?=[\s.,;/]|$)")
 @lru_cache(maxsize=1)
 def cues() -> dict:
     """The cue regexes of ``references_cues.json``."""
-    return json.loads((LEXICON / "references_cues.json").read_text(encoding="utf-8"))
+    return read_json(LEXICON / "references_cues.json")
 
 
 @lru_cache(maxsize=1)
 def symbol_issuers() -> dict[str, str]:
     """Issuer named by a symbol part ("TTg" -> "Thủ tướng Chính phủ")."""
-    rows = [r.split("\t") for r in (LEXICON / "issuers_symbols.tsv").read_text(encoding="utf-8").splitlines()
-            if r.strip() and not r.startswith("#")]
-    return {r[0]: r[1] for r in rows[1:]}
+    return {r[0]: r[1] for r in read_tsv(LEXICON / "issuers_symbols.tsv")}
 
 
 @lru_cache(maxsize=1)

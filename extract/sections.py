@@ -17,12 +17,12 @@ cues live in ``lexicon/sections_headings.json``.
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .lexicons import read_json
 from .document import Document
 from .errors import ExtractionError
 from .normalize import collapse, fold
@@ -54,10 +54,7 @@ class Section:
 
 @lru_cache(maxsize=1)
 def _lexicon() -> dict:
-    try:
-        data = json.loads(LEXICON.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise ExtractionError(LEXICON, f"cannot be read as a heading lexicon ({e})") from None
+    data = read_json(LEXICON, what="heading lexicon")
     for k in ("tasks_prefix", "tasks_exclude", "end_lines"):
         if not isinstance(data.get(k), list):
             raise ExtractionError(LEXICON, f"has no list '{k}'")

@@ -32,7 +32,6 @@ Cue words and patterns live in ``lexicon/tables_cues.json``.
 """
 from __future__ import annotations
 
-import json
 import re
 import statistics
 from collections import Counter
@@ -40,6 +39,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .lexicons import read_json
 from .document import Document, RawTask
 from .errors import ExtractionError
 from .normalize import collapse, fold
@@ -70,14 +70,8 @@ _EMPTY_MARK = re.compile(r"^[-–](?:\s*$|\s+(.*))")
 
 @lru_cache(maxsize=1)
 def _cues() -> dict:
-    try:
-        data = json.loads(LEXICON.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise ExtractionError(LEXICON, f"cannot be read as a cue lexicon ({e})") from None
-    need = ("header_start", "header_columns", "unit_start", "time_start", "time_prefix", "time_inside", "open_words")
-    missing = [k for k in need if k not in data]
-    if missing:
-        raise ExtractionError(LEXICON, f"misses the key(s) {', '.join(missing)}")
+    data = read_json(LEXICON, ("header_start", "header_columns", "unit_start", "time_start", "time_prefix",
+                               "time_inside", "open_words"))
     try:
         data["_unit"] = re.compile("^(?:" + "|".join(data["unit_start"]) + ")")
         data["_time"] = re.compile("^(?:" + "|".join(data["time_start"]) + ")")

@@ -35,12 +35,11 @@ lists and cue words are in ``lexicon/units_cues.json``.
 """
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import ExtractionError
+from .lexicons import read_json
 from .normalize import collapse, fold, normalize
 
 LEXICON = Path(__file__).resolve().parent / "lexicon" / "units_cues.json"
@@ -56,14 +55,7 @@ _BOUNDARY = re.compile(r";|\.(?:\s|$)")
 @lru_cache(maxsize=1)
 def lexicon() -> dict:
     """The cue lexicon (``lexicon/units_cues.json``), checked once."""
-    try:
-        data = json.loads(LEXICON.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise ExtractionError(LEXICON, f"cannot be read as the unit lexicon ({e})") from None
-    missing = [k for k in _KEYS if k not in data]
-    if missing:
-        raise ExtractionError(LEXICON, f"has no {', '.join(missing)}")
-    return data
+    return read_json(LEXICON, _KEYS, "unit lexicon")
 
 
 @lru_cache(maxsize=1)
@@ -105,6 +97,7 @@ def _strip_collective(text: str) -> tuple[str, str]:
     return "", text
 
 
+@lru_cache(maxsize=16384)
 def _head(text: str):
     """The UNIT span a text starts with (after 'các'), or None; NONUNIT phrases win."""
     from .nlp import find_spans
@@ -120,6 +113,7 @@ def _head(text: str):
     return best if best.label_ == "UNIT" else None
 
 
+@lru_cache(maxsize=16384)
 def _member_prefix(text: str) -> str | None:
     """The collective member a piece starts with (after 'các'), longest first."""
     _, rest = _strip_collective(text.strip())
@@ -128,6 +122,7 @@ def _member_prefix(text: str) -> str | None:
     return next((m for m in _members_by_length() if low == m or low.startswith(m + " ")), None)
 
 
+@lru_cache(maxsize=16384)
 def _member_suffix(text: str) -> str | None:
     """The collective member a piece ends with, longest first."""
     low = text.strip().lower()
@@ -158,11 +153,17 @@ def _joins(prev: str, piece: str, joiner: str, distributive: bool) -> bool:
     return not (distributive and joiner == ",")
 
 
+@lru_cache(maxsize=1)
+def _areas_by_length() -> list[str]:
+    """Area nouns, longest first."""
+    return sorted(lexicon()["area_nouns"], key=len, reverse=True)
+
+
 def _area_split(piece: str) -> list[str]:
     """Split a piece where a unit head follows an area noun with no comma between."""
     from .nlp import find_spans
 
-    areas = sorted(lexicon()["area_nouns"], key=len, reverse=True)
+    areas = _areas_by_length()
     spans = find_spans(piece, ("UNIT", "NONUNIT"))
     blocked = [s for s in spans if s.label_ == "NONUNIT"]
     cuts = []
@@ -242,6 +243,7 @@ def _dash(m: re.Match) -> str:
     return " – " if right.lstrip()[:1].isupper() else " - "
 
 
+@lru_cache(maxsize=16384)
 def clean_name(name: str) -> str:
     """One unit name as the schema writes it.
 

@@ -53,6 +53,17 @@ def test_affix_regexes_never_match_a_string_of_letters():
     assert not [w for w in words if prefix.search(w) or suffix.search(w)]
 
 
+def test_suffix_of_a_word_and_one_mark_is_that_mark():
+    """AffixSearch looks for the suffix of "tỉnh," at its last character only."""
+    suffix = compile_suffix_regex(TOKENIZER_SUFFIXES)
+    marks = [chr(c) for c in range(0x10000) if not chr(c).isalpha() and not 0xD800 <= c < 0xE000]
+    for word in ("tỉnh", "US", "k", "F"):
+        for mark in marks:
+            text = word + mark
+            whole, last = suffix.search(text), suffix.search(text, len(text) - 1)
+            assert (whole and whole.span()) == (last and last.span()), text
+
+
 def test_tokenizer_splits_as_spacy_does(texts):
     ours = nlp.get_nlp().tokenizer
     assert isinstance(ours.suffix_search, nlp.AffixSearch)
