@@ -271,3 +271,14 @@ def test_queries_recurring_annual_equal_gold(corpus_store):
     expected = {(g["source"], t["ref"]) for g in _gold() for t in g["tasks"] if t.get("recurring") == "annual"}
     got = set(_rows(engine.run_query(corpus_store, "tasks_recurring", {"frequency": "annual"}), "source", "ref"))
     assert got == expected
+
+
+def test_queries_unit_name_finds_every_unit_of_that_name_in_one_run(gold_store):
+    name = "Sở Khoa học và Công nghệ"
+    key = fold(name)
+    expected = {(g["source"], t["ref"]) for g in _gold() for t in g["tasks"] if any(fold(x) == key for x in t["lead"])}
+    assert len({s for s, _ in expected}) > 1, "the name should lead tasks in several plans"
+    query = engine.load_query("unit_tasks")
+    assert len(engine.bind_params(gold_store, query, {"unit": name, "role": "lead"})) == 1
+    answer = engine.run_query(gold_store, query, {"unit": name, "role": "lead"})
+    assert set(_rows(answer, "source", "ref")) == expected
