@@ -31,11 +31,14 @@ def _short(iri: str) -> str:
     return iri.rstrip("/").rsplit("/", 1)[-1]
 
 
-def documents(store) -> dict[str, dict]:
-    """store (GraphStore). RETURNS (dict[str, dict]): document IRI -> its fields (one value each,
-    the most precise date first)."""
+def documents(store, only=None) -> dict[str, dict]:
+    """store (GraphStore). only (iterable[str] | None): just these document IRIs (a view of a few
+    documents need not read every document of a nationwide graph).
+    RETURNS (dict[str, dict]): document IRI -> its fields (one value each, the most precise date first)."""
     docs: dict[str, dict] = {}
-    for r in rows(store, "documents"):
+    found = rows(store, "documents") if only is None else [
+        r for iri in sorted(only) for r in rows(store, "documents", doc=NamedNode(iri))]
+    for r in found:
         d = docs.setdefault(r["doc"], {"iri": r["doc"]})
         for k, v in r.items():
             if v is None or k == "doc":
@@ -234,8 +237,8 @@ def trace_view(store, task: str, lang: str = "en") -> View:
     unit_names = _unit_map(units)
     start_plan = tasks[start.value]["plan"]
     anc = [(r["child"], r["parent"]) for r in rows(store, "plan_ancestors", plan=NamedNode(start_plan))]
-    docs = documents(store)
     plan_set = {start_plan, *(x for e in anc for x in e), *(t["plan"] for t in tasks.values())}
+    docs = documents(store, plan_set)
     plan_set &= set(docs)
     depth = _plan_rows({i: docs[i] for i in plan_set}, anc)
     top = max(depth.values(), default=0)
