@@ -28,10 +28,14 @@ from __future__ import annotations
 
 import calendar
 import re
+from functools import lru_cache
+from pathlib import Path
 
+from .lexicons import read_json
 from .normalize import collapse, normalize_tones
 
 LABEL = "TIME"
+LEXICON = Path(__file__).resolve().parent / "lexicon" / "dates_cues.json"
 _DATE_KINDS = {"range", "open", "from", "until", "quarter", "month", "date", "year"}
 _REPEAT_KINDS = ("annual", "quarterly", "continuous")
 # "/" or a dash glued to a digit separates the parts of a date or a span ("III/2025",
@@ -41,6 +45,36 @@ _SEPARATOR = re.compile(r"[/\-–—](?=\d)")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _EMPTY = {"", "-", "–", "x", "không"}
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict:
+    """The deadline cues (``lexicon/dates_cues.json``), checked once."""
+    return read_json(LEXICON, ("deadline_cues", "deadline_links"), "date lexicon")
+
+
+def deadline_clause(text: str | None) -> str | None:
+    """The date a task's wording gives as its deadline ("hoàn thành trong Quý IV/2024").
+
+    text (str | None): the task's wording (normalised).
+    RETURNS (str | None): the date words as written, or None.
+
+    >>> deadline_clause("Tổ chức quán triệt Chỉ thị, hoàn thành trong Quý IV/2024.")
+    'Quý IV/2024'
+    >>> deadline_clause("Phấn đấu hoàn thành chỉ tiêu năm 2025") is None
+    True
+    """
+    if not text:
+        return None
+    lex = lexicon()
+    low = text.lower()
+    dated = [(a, b) for k, a, b in time_spans(text) if k in _DATE_KINDS]
+    for cue in lex["deadline_cues"]:
+        for m in re.finditer(rf"(?<!\w){re.escape(cue)}(?!\w)", low):
+            for a, b in dated:
+                if a >= m.end() and " ".join(low[m.end():a].split()) in lex["deadline_links"]:
+                    return text[a:b]
+    return None
 
 
 def _view(text: str) -> str:
@@ -167,8 +201,10 @@ def parse_period(raw) -> dict:
 
     raw (RawTask): the task; ``raw.period`` is its time cell or line, ``raw.text`` its wording.
     RETURNS (dict): {"period", "start", "end", "recurring"} as the extraction schema
-        describes them. Without a time cell, ``period`` is the frequency clause of
-        the wording when there is one ("hàng năm", "thường xuyên"), else None.
+        describes them. Without a time cell, a deadline in the wording ("hoàn
+        thành trong Quý IV/2024") gives ``period`` and the dates; else ``period`` is
+        the frequency clause of the wording when there is one ("hàng năm",
+        "thường xuyên"), else None.
     """
     period = collapse(normalize_tones(raw.period)) if raw.period else None
     if period is not None and period.lower() in _EMPTY:
@@ -176,6 +212,11 @@ def parse_period(raw) -> dict:
     text = collapse(normalize_tones(raw.text or ""))
     start, end = parse_dates(period)
     recurring, _ = parse_recurring(period)
+    if period is None:
+        deadline = deadline_clause(text)
+        if deadline is not None:
+            period = deadline
+            start, end = parse_dates(deadline)
     if recurring is None:
         recurring, words = parse_recurring(text)
         if period is None and words:

@@ -80,8 +80,11 @@ def _cues() -> dict:
         data["_inside"] = re.compile(r"\s(?=(?:" + "|".join(data["time_inside"]) + "))")
         data["_stop"] = re.compile("|".join(data.get("stop_lines", [])) or r"(?!)")
         data["_page"] = re.compile("|".join(data.get("page_lines", [])) or r"(?!)")
+        data["_rate"] = re.compile("|".join(data.get("rate_lines", [])) or r"(?!)")
     except re.error as e:
         raise ExtractionError(LEXICON, f"holds a bad regular expression ({e})") from None
+    data["_names"] = [fold(n).split() for n in data.get("unit_names", [])]
+    data["_areas"] = frozenset(fold(a) for a in data.get("area_nouns", []))
     data["_open"] = frozenset(data["open_words"])
     data["_heads"] = frozenset(data.get("open_heads", []))
     return data
@@ -467,6 +470,9 @@ def _place(line: _Line, cells: _Cells, row: _Row, table: _Table) -> None:
     if not cells.parts["task"] and cur == "task":
         cells.add("task", t)  # the row number stood alone on its line
         return
+    if cur in UNIT_COLUMNS and _name_goes_on(cells.text(cur) or "", t):
+        _append(cur, t, cells)
+        return
     if _lower_start(t) or t[:1] in ",;.)":
         _append(_resume(t, cells, row, table), t, cells)
         return
@@ -509,6 +515,27 @@ def _place(line: _Line, cells: _Cells, row: _Row, table: _Table) -> None:
         _new_cell(t, cells)
     else:
         _append(cur, t, cells)
+
+
+def _name_goes_on(last: str, t: str) -> bool:
+    """The line carries on a wrapped unit name ('Ủy ban Mặt trận' + 'Tổ quốc Việt
+    Nam', then + 'xã'), so it stays in the unit cell.
+
+    last (str): the unit cell so far. t (str): the line.
+    RETURNS (bool): whether the line belongs to the cell.
+    """
+    piece = fold(re.split(r"[;,]", last)[-1]).split()
+    if not piece:
+        return False
+    cues = _cues()
+    for name in cues["_names"]:
+        if len(piece) < len(name) and name[:len(piece)] == piece:
+            joined = piece + fold(t).split()
+            if len(joined) <= len(name) and name[:len(joined)] == joined:
+                return True
+    # An area noun alone on a line after a unit cell closes that unit's name
+    # ('Các đoàn thể chính trị - xã hội' + 'xã'), unless the name has its area already.
+    return fold(t) in cues["_areas"] and bool(cues["_unit"].match(last)) and piece[-1] not in cues["_areas"]
 
 
 def _new_cell(t: str, cells: _Cells) -> None:
@@ -599,10 +626,12 @@ def _resume(t: str, cells: _Cells, row: _Row, table: _Table) -> str:
     first = _words(t)[:1]
     if not first:
         return cur
+    rate = bool(_cues()["_rate"].search(t))
     scores = {}
     for col in cells.columns:
         text = cells.last(col)
-        if not text:
+        if not text or (rate and col in UNIT_COLUMNS):
+            # 'kiểm tra/năm' ends a result ('Ít nhất 02 đợt'), not a unit name.
             continue
         if col != cur and (text.rstrip().endswith(".") or len(text) < FULL_SHARE * max(map(len, cells.parts[col]))):
             # A cell whose last line stops well short of its width ended there;

@@ -44,7 +44,7 @@ from .normalize import collapse, fold, normalize
 
 LEXICON = Path(__file__).resolve().parent / "lexicon" / "units_cues.json"
 _KEYS = ("collectives", "area_nouns", "spelling", "empty_cells", "collective_starts",
-         "subject_verbs", "partner_cues", "phrase_stops")
+         "subject_verbs", "partner_cues", "third_party_cues", "phrase_stops")
 # "Các phòng: ...", "Các Sở:": a collective head that distributes over the list after ':'.
 _DISTRIBUTIVE = re.compile(r"^(?:các|những)\s+([^\W\d_]+(?:\s+[^\W\d_]+)?)\s*:\s*(.+)$", re.IGNORECASE)
 _PAREN = re.compile(r"\s*\([^()]*\)")
@@ -371,6 +371,8 @@ def partner_units(text: str | None) -> list[str]:
 
     >>> partner_units("Phối hợp với các cơ quan chức năng trong công tác kiểm tra hàng hóa.")
     ['Các cơ quan chức năng']
+    >>> partner_units("Khuyến khích doanh nghiệp liên kết với các viện, trường để đổi mới công nghệ.")
+    []
     """
     out: list[str] = []
     if not text:
@@ -387,7 +389,7 @@ def partner_units(text: str | None) -> list[str]:
                     pos = -1
                     break
                 pos += m.end()
-            if pos < 0:
+            if pos < 0 or _word_at(low[:pos], lex["third_party_cues"], 0) is not None:
                 continue
             phrase = clause[pos:].strip()
             stop = _word_at(phrase, lex["phrase_stops"], 1)

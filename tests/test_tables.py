@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 CASES = sorted((Path(__file__).parent / "cases" / "tables").glob("*.json"))
 # Number of case files the data-driven test must run (guards against a silently empty suite).
-N_CASES = 3
+N_CASES = 5
 
 
 def _rows(stem: str):
