@@ -358,10 +358,13 @@ def _anchored_ruler_class():
     return AnchoredSpanRuler
 
 
-def load_patterns(directory: Path = PATTERN_DIR) -> list[dict]:
-    """Read every ``*.jsonl`` pattern file; a bad line raises PatternError naming file and line."""
+def load_patterns(directory: Path = PATTERN_DIR, names: tuple[str, ...] | None = None) -> list[dict]:
+    """Read the ``*.jsonl`` pattern files (all, or the ``names`` that exist); a bad line raises
+    PatternError naming file and line. Imports no spaCy (the question engine reads these too)."""
     patterns: list[dict] = []
-    for path in sorted(directory.glob("*.jsonl")):
+    paths = sorted(directory.glob("*.jsonl")) if names is None else [
+        directory / n for n in names if (directory / n).exists()]
+    for path in paths:
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip() or line.lstrip().startswith("//"):
                 continue

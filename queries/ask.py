@@ -153,30 +153,21 @@ def _pattern_phrases() -> list[tuple[str, str]]:
     Token patterns are flattened when every token is a plain ``LOWER``/``ORTH``/``TEXT``/``NORM``
     string; patterns using operators or sets are left to the extractor.
     """
+    from ..extract.nlp import load_patterns
     from ..extract.normalize import fold
 
     out = []
-    for name in ("theme.jsonl", "activity.jsonl"):
-        path = PATTERN_DIR / name
-        if not path.exists():
+    for item in load_patterns(PATTERN_DIR, ("theme.jsonl", "activity.jsonl")):
+        pattern, cid = item.get("pattern"), item.get("id") or item.get("label", "")
+        if isinstance(pattern, str):
+            phrase = pattern
+        elif isinstance(pattern, list) and all(
+                isinstance(t, dict) and len(t) == 1 and isinstance(next(iter(t.values())), str)
+                and next(iter(t)) in ("LOWER", "ORTH", "TEXT", "NORM") for t in pattern):
+            phrase = " ".join(next(iter(t.values())) for t in pattern)
+        else:
             continue
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip() or line.lstrip().startswith("//"):
-                continue
-            try:
-                item = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise UnknownQuestion(f"{path}:{n}: not valid JSON ({e.msg})") from None
-            pattern, cid = item.get("pattern"), item.get("id") or item.get("label", "")
-            if isinstance(pattern, str):
-                phrase = pattern
-            elif isinstance(pattern, list) and all(
-                    isinstance(t, dict) and len(t) == 1 and isinstance(next(iter(t.values())), str)
-                    and next(iter(t)) in ("LOWER", "ORTH", "TEXT", "NORM") for t in pattern):
-                phrase = " ".join(next(iter(t.values())) for t in pattern)
-            else:
-                continue
-            out.append((fold(phrase), str(cid)))
+        out.append((fold(phrase), str(cid)))
     return out
 
 
