@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .lexicons import read_tsv
 from .errors import ExtractionError
 from .normalize import collapse, normalize_tones
 
@@ -277,7 +278,7 @@ def _best_legacy(data: bytes, names) -> tuple[str, float, str] | None:
 
 @lru_cache(maxsize=1)
 def _check_words() -> frozenset:
-    return frozenset(_tsv("encodings_check_words.tsv"))
+    return frozenset(row[0] for row in read_tsv(LEXICON / "encodings_check_words.tsv"))
 
 
 def _candidates(text: str) -> list[str]:
@@ -295,21 +296,10 @@ def _word_hits(text: str) -> int:
     return sum(w in _check_words() for w in _candidates(text))
 
 
-def _tsv(name: str) -> list[list[str]] | list[str]:
-    """Rows of a lexicon TSV without its '#' origin header and column-name line."""
-    path = LEXICON / name
-    try:
-        lines = [x for x in path.read_text(encoding="utf-8").splitlines() if x.strip() and not x.startswith("#")]
-    except OSError as e:
-        raise ExtractionError(path, f"cannot be read ({e.strerror})") from None
-    rows = [x.split("\t") for x in lines[1:]]
-    return [r[0] for r in rows] if all(len(r) == 1 for r in rows) else rows
-
-
 @lru_cache(maxsize=1)
 def _tcvn3() -> dict[int, str]:
     table = {}
-    for n, row in enumerate(_tsv("encodings_tcvn3.tsv"), 1):
+    for n, row in enumerate(read_tsv(LEXICON / "encodings_tcvn3.tsv"), 1):
         if len(row) < 2 or len(row[1]) != 1:
             raise ExtractionError(LEXICON / "encodings_tcvn3.tsv", f"row {n} is not 'byte<TAB>char<TAB>name'")
         table[int(row[0], 16)] = row[1]
@@ -319,7 +309,7 @@ def _tcvn3() -> dict[int, str]:
 @lru_cache(maxsize=1)
 def _vni() -> dict[bytes, str]:
     table = {}
-    for n, row in enumerate(_tsv("encodings_vni.tsv"), 1):
+    for n, row in enumerate(read_tsv(LEXICON / "encodings_vni.tsv"), 1):
         if len(row) < 2 or len(row[0]) != 1:
             raise ExtractionError(LEXICON / "encodings_vni.tsv", f"row {n} is not 'char<TAB>hex bytes<TAB>name'")
         table[bytes.fromhex(row[1])] = row[0]
