@@ -138,6 +138,14 @@ def _open(store_dir, endpoint, read_only=False, rebuild=False):
     return open_store(store_dir, endpoint=endpoint, read_only=read_only, rebuild=rebuild)
 
 
+def _answer(store) -> None:
+    """Materialise the corpus-wide answers (queries.engine.precompute_answers), with a progress bar."""
+    from .queries.engine import list_queries, precompute_answers
+
+    with click.progressbar(length=len(list_queries()), label="Answering", file=sys.stderr) as bar:
+        precompute_answers(store, progress=lambda name: bar.update(1))
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @_store_options
@@ -164,6 +172,7 @@ def build(paths, store_dir, endpoint, jobs, rebuild):
         with click.progressbar(store.build_iter(files, jobs), length=len(files), label="Building",
                                file=sys.stderr) as outcomes:
             done = list(outcomes)
+        _answer(store)
         errors = [o.error for o in done if o.error]
         dups = [o for o in done if o.duplicate_of]
         for e in errors:
@@ -189,6 +198,7 @@ def remove(source, store_dir, endpoint):
     """
     with _open(store_dir, endpoint) as store:
         store.remove_source(source)
+        _answer(store)
         click.echo(f"removed {source}; {store.triple_count()} triples in {store.name}", err=True)
 
 

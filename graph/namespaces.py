@@ -46,7 +46,7 @@ PL_TERMS = (
     "extractor", "supersededBy", "objective", "sameAsEvidence", "alias", "canonical", "statedIn",
     "ref", "theme", "activity", "training", "leadUnit", "cooperatingUnit", "period", "hasTarget",
     "score", "alignedTheme", "lines", "lineStart", "lineEnd",
-    "value", "unit", "per", "atLeast", "scope", "nameKey", "unionComplete",
+    "value", "unit", "per", "atLeast", "scope", "nameKey", "unionComplete", "answerRows",
 )
 
 PL = Namespace("https://w3id.org/planlineage/ontology#", PL_TERMS)

@@ -38,6 +38,8 @@ import pyoxigraph as ox
 from .errors import GraphError, StoreError
 from .iris import DERIVED_GRAPH
 from .namespaces import PL, sparql_prefixes
+from .answers import RDF_JSON, answer_key, decode_rows, encode_rows
+from .ordering import sort_rows, split_order
 
 #: Default store directory when neither --store nor $PLANLINEAGE_STORE is given.
 DEFAULT_STORE = Path(".planlineage") / "store"
@@ -245,6 +247,20 @@ class _Embedded:
             self.store.extend([ox.Quad(t.subject, t.predicate, t.object, default) for t in triples]
                               + ([UNION_SEAL] if seal else []))
 
+    def get_answer(self, key: ox.NamedNode) -> str | None:
+        """The materialised answer on ``key`` (graph/answers.py), only over a sealed union."""
+        if self.union:
+            return None
+        q = next(iter(self.store.quads_for_pattern(key, PL.answerRows, None, ox.DefaultGraph())), None)
+        return None if q is None else q.object.value
+
+    def put_answer(self, key: ox.NamedNode, text: str) -> bool:
+        """Keep an answer in the default graph (dropped with the union before any write)."""
+        if self.union or self.read_only:
+            return False
+        self.store.extend([ox.Quad(key, PL.answerRows, ox.Literal(text, datatype=RDF_JSON), ox.DefaultGraph())])
+        return True
+
     def compact(self) -> None:
         """Compact the RocksDB files once a build is complete: a build leaves many overlapping files
         and write-ahead logs, and every index seek of a reader pays for them (bench/README.md: 100%
@@ -365,6 +381,13 @@ class _Remote:
     def add_to_union(self, triples, seal: bool = False) -> None:
         """Nothing (see materialise_union)."""
 
+    def get_answer(self, key: ox.NamedNode) -> str | None:
+        """None: a server answers live (its union is not materialised by us)."""
+        return None
+
+    def put_answer(self, key: ox.NamedNode, text: str) -> bool:
+        return False
+
     def compact(self) -> None:
         """Nothing: the server manages its own storage."""
 
@@ -390,9 +413,37 @@ class GraphStore:
 
         sparql (str): the query (the planlineage PREFIXes are added).
         bindings (dict | None): variable name -> RDF term, never pasted into text.
-        RETURNS (Result): columns and rows, boolean, or triples.
+        RETURNS (Result): columns and rows, boolean, or triples. A final ORDER BY over projected
+            variables is applied in Python (``graph.ordering``: the store's string sort is slow).
         """
-        return self.backend.query(sparql_prefixes() + sparql, bindings)
+        split = split_order(sparql)
+        if split is None:
+            return self.backend.query(sparql_prefixes() + sparql, bindings)
+        body, keys = split
+        res = self.backend.query(sparql_prefixes() + body, bindings)
+        res.rows = sort_rows(res.rows, keys)
+        return res
+
+    def cached(self, sparql: str) -> Result | None:
+        """The materialised answer of this exact SELECT text (graph/answers.py), or None.
+
+        >>> with open_store(memory=True) as store:
+        ...     store.cached("SELECT ?s WHERE { ?s ?p ?o }") is None
+        True
+        """
+        text = self.backend.get_answer(answer_key(sparql))
+        if text is None:
+            return None
+        columns, rows = decode_rows(text)
+        return Result(columns=columns, rows=rows)
+
+    def remember(self, sparql: str, result: Result) -> bool:
+        """Keep the rows of a SELECT answer of ``sparql`` over the sealed union.
+
+        RETURNS (bool): False when there is no sealed union to keep it next to (read-only store,
+            remote endpoint, store being written).
+        """
+        return self.backend.put_answer(answer_key(sparql), encode_rows(result.columns, result.rows))
 
     def update(self, sparql: str) -> None:
         """sparql (str): a SPARQL update, applied as one transaction."""

@@ -420,8 +420,20 @@ def query_body(text: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def query_texts(store, query: NamedQuery, params: dict[str, str]) -> list[str]:
+    """store (GraphStore): the graph. query (NamedQuery): the query. params (dict[str, str]): values.
+    RETURNS (list[str]): the texts :func:`run_query` runs for them, one per binding set."""
+    from ..graph.store import with_values
+
+    body = query_body(query.text)
+    return [with_values(body, b) if b else body for b in bind_params(store, query, params)]
+
+
 def run_query(store, query: NamedQuery | str, params: dict[str, str] | None = None) -> Answer:
     """Run a named query (or a ``.rq`` path) with its parameters bound as RDF terms.
+
+    A materialised answer of the same text (:func:`precompute_answers`) is read instead of
+    running the query.
 
     store (GraphStore): an open store (``graph.store.open_store``).
     query (NamedQuery | str): the query or its name/path.
@@ -432,11 +444,9 @@ def run_query(store, query: NamedQuery | str, params: dict[str, str] | None = No
         query = load_query(query)
     answer = Answer(lists=list(query.lists))
     seen = set()
-    from ..graph.store import with_values
-
-    body = query_body(query.text)
-    for bindings in bind_params(store, query, params or {}):
-        res = store.query(with_values(body, bindings) if bindings else body)
+    texts = query_texts(store, query, params or {})
+    for text in texts:
+        res = store.cached(text) or store.query(text)
         if getattr(res, "boolean", None) is not None and not res.columns:
             answer.boolean = bool(answer.boolean) or bool(res.boolean)
             continue
@@ -445,8 +455,62 @@ def run_query(store, query: NamedQuery | str, params: dict[str, str] | None = No
             continue
         answer.columns = list(res.columns)
         for row in res.rows:
-            key = tuple(str(row.get(c)) for c in res.columns)
+            key = tuple(row.get(c) for c in res.columns)
             if key not in seen:
                 seen.add(key)
                 answer.rows.append(row)
     return answer
+
+
+#: Parameter kinds whose every value is known in advance (so answers can be materialised for each).
+ENUMERABLE = {"concept": lambda: [local for _, local, _ in concepts()],
+              "frequency": lambda: ["annual", "quarterly", "continuous"],
+              "role": lambda: list(ROLES)}
+
+
+def answer_sets(query: NamedQuery) -> list[dict[str, str]]:
+    """The parameter values whose answers a build materialises for a SELECT query: none when a
+    required parameter has open values (a unit, a plan, a year), otherwise every combination of the
+    required enumerable ones (optional parameters left out).
+
+    >>> answer_sets(load_query("unit_workload"))
+    [{}]
+    >>> len(answer_sets(load_query("units_leading_topic"))) == len(concepts())
+    True
+    >>> answer_sets(load_query("tasks_due"))
+    []
+    """
+    if not re.match(r"(?:\s*PREFIX[^\n]*\n|\s*#[^\n]*\n|\s*\n)*\s*SELECT\b", query_body(query.text), re.IGNORECASE):
+        return []
+    sets: list[dict[str, str]] = [{}]
+    for p in query.params:
+        if p.optional:
+            continue
+        if p.kind not in ENUMERABLE:
+            return []
+        sets = [dict(s, **{p.name: v}) for s in sets for v in ENUMERABLE[p.kind]()]
+    return sets
+
+
+def precompute_answers(store, progress=None) -> int:
+    """Materialise the answers of the corpus-wide named queries (graph/answers.py).
+
+    Run after a build or a remove: every SELECT query whose parameters are optional or
+    enumerable, for each value (:func:`answer_sets`). Answers already there are kept.
+
+    store (GraphStore): a store open for writing, its union sealed.
+    progress (callable | None): called with the query name after each query.
+    RETURNS (int): answers written (0 when the store cannot keep answers: read-only, remote).
+    """
+    written = 0
+    for query in list_queries():
+        for params in answer_sets(query):
+            for text in query_texts(store, query, params):
+                if store.cached(text) is None:
+                    res = store.query(text)
+                    if not store.remember(text, res):
+                        return written
+                    written += 1
+        if progress is not None:
+            progress(query.name)
+    return written

@@ -24,6 +24,7 @@ import pytest
 
 from planlineage.graph.iris import DERIVED_GRAPH
 from planlineage.graph.store import LOCK_FILE, open_store
+from planlineage.queries.engine import query_texts, answer_sets, list_queries
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANLINEAGE = str(Path(sys.executable).parent / "planlineage")
@@ -38,12 +39,31 @@ def _run(*args, timeout=600) -> subprocess.CompletedProcess:
 def _visible_equals_stored(store_dir: Path) -> bool:
     """What queries see (the sealed materialised union, or the union of the named graphs)
     is exactly the set of triples the document and derived graphs hold (less the store's own
-    bookkeeping triple that seals the materialised union)."""
+    bookkeeping: the triple that seals the materialised union and the materialised answers)."""
     with open_store(store_dir, read_only=True) as store:
-        seen = {(str(r["s"]), str(r["p"]), str(r["o"]))
-                for r in store.query("SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o FILTER(?p != pl:unionComplete) }").rows}
+        seen = {(str(r["s"]), str(r["p"]), str(r["o"])) for r in store.query(
+            "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o FILTER(?p NOT IN (pl:unionComplete, pl:answerRows)) }").rows}
         stored = {(str(q.subject), str(q.predicate), str(q.object)) for q in store.quads()}
     return seen == stored
+
+
+def _answers_are_current(store_dir: Path) -> int:
+    """Every materialised answer left in the store equals the live answer of its query.
+    RETURNS (int): how many answers were there (a kill may leave some or none)."""
+    found = 0
+    with open_store(store_dir, read_only=True) as store:
+        for query in list_queries():
+            for params in answer_sets(query):
+                for text in query_texts(store, query, params):
+                    kept = store.cached(text)
+                    if kept is not None:
+                        found += 1
+                        live = store.query(text)
+                        # Compared as multisets: SPARQL leaves the order of rows that tie on the ORDER BY open.
+                        assert kept.columns == live.columns
+                        assert sorted(map(str, (tuple(r.values()) for r in kept.rows))) == sorted(
+                            map(str, (tuple(r.values()) for r in live.rows))), f"{query.name} {params}: stale answer"
+    return found
 
 
 def _graphs(store_dir: Path) -> dict[str, frozenset]:
@@ -99,11 +119,13 @@ def test_ingest_safety_sigkill_leaves_whole_documents_and_next_build_completes(m
             assert quads == ref[g], f"kill {kill}: graph {g} is partial ({len(quads)} of {len(ref[g])} quads)"
         if store.exists():
             assert _visible_equals_stored(store), f"kill {kill}: queries see a stale union of the graphs"
+            _answers_are_current(store)
         seen_partial += 0 < len(got) < len(ref)
     res = _run("build", str(many_docs), "--store", str(store))
     assert res.returncode == 0, res.stderr
     assert _graphs(store) == ref
     assert _visible_equals_stored(store)
+    assert _answers_are_current(store) > 0
     print(f"{KILLS} kills, {seen_partial} left a partly built store; reference build {took:.1f} s")
 
 
