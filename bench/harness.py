@@ -171,6 +171,39 @@ def in_process(store_dir: Path, targets: dict) -> dict:
     return out
 
 
+def every_named(store_dir: Path, runs: int = 5) -> dict:
+    """Every named query with the parameters of its ``#+ example`` line, in process: as users get it
+    (``run_query``: the materialised answer when the build kept one) and live (the query run on the
+    store, ORDER BY applied in Python), median of ``runs`` (live: of 3)."""
+    import shlex
+
+    from planlineage.graph.store import open_store
+    from planlineage.queries.engine import list_queries, query_texts, run_query
+
+    out = {}
+    with open_store(store_dir, read_only=True) as store:
+        plan = store.query("SELECT ?f WHERE { ?d pl:sourceFile ?f ; pl:level 'commune' } ORDER BY ?f LIMIT 1").rows
+        task = store.query("SELECT ?f ?r WHERE { ?t p-plan:isStepOfPlan ?d ; pl:ref ?r . ?d pl:sourceFile ?f ;"
+                           " pl:level 'commune' } ORDER BY ?f ?r LIMIT 1").rows
+        for q in list_queries():
+            args = shlex.split(q.example or "")
+            params = dict(args[i + 1].split("=", 1) for i, a in enumerate(args) if a == "--param")
+            # The examples name plans of the bundled corpus: use a commune plan (and its first task) of this one.
+            for k, v in params.items():
+                kind = next(p.kind for p in q.params if p.name == k)
+                if kind == "plan" and plan:
+                    params[k] = plan[0]["f"].value
+                elif kind == "task" and task:
+                    params[k] = f"{task[0]['f'].value}#{task[0]['r'].value}"
+            answered, res = _time(lambda: run_query(store, q, params), [() for _ in range(runs)])
+            texts = query_texts(store, q, params)
+            live, _ = _time(lambda: [store.query(t) for t in texts], [() for _ in range(3)])
+            out[q.name] = {"params": params, "rows": len(res[0].rows), "answered_median_ms": answered["median_ms"],
+                           "answered_p95_ms": answered["p95_ms"], "live_median_ms": live["median_ms"],
+                           "kept": all(store.cached(t) is not None for t in texts)}
+    return out
+
+
 def cli(store_dir: Path, targets: dict, runs: int) -> dict:
     """Time `planlineage lineage|trace|ask` as new processes (start-up included)."""
     base = [str(EXE)]
@@ -275,6 +308,8 @@ def run_size(name: str, work: Path, runs: int, cli_runs: int, skip: set, results
                        random.Random(name), runs)
     res["in_process"] = in_process(store, targets)
     print(f"[{name}] in process done", file=sys.stderr)
+    res["every_named"] = every_named(store)
+    print(f"[{name}] every named query done", file=sys.stderr)
     if "cli" not in skip:
         res["cli"] = cli(store, targets, cli_runs)
     res["viz_trace"] = viz_trace(store, targets["tasks"][0], work)
@@ -353,6 +388,18 @@ def table(results: list[dict]) -> str:
                 get(r, "baseline", "queries", lab)) for r in results]))
     lines = ["| | " + " | ".join(cols) + " |", "|---|" + "---|" * len(cols)]
     lines += [f"| {name} | " + " | ".join(str(_fmt(v)) for v in vals) + " |" for name, vals in rows]
+    names = next((list(get(r, "every_named")) for r in results if get(r, "every_named")), [])
+    if names:
+        lines += ["", "Every named query, example parameters (a plan or task of the example: the first commune plan"
+                  " of this corpus), in process, median ms as answered (materialised answer when kept: *) / live,"
+                  " and rows:", "", "| query | " + " | ".join(cols) + " |", "|---|" + "---|" * len(cols)]
+        for n in names:
+            cells = []
+            for r in results:
+                e = get(r, "every_named", n)
+                cells.append("–" if not e else f"{e['answered_median_ms']}{'*' if e['kept'] else ''} / "
+                             f"{e['live_median_ms']} ({e['rows']})")
+            lines.append(f"| {n} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 

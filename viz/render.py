@@ -26,6 +26,7 @@ import json
 from collections import Counter
 from functools import lru_cache
 from importlib import resources
+from importlib.util import find_spec
 from pathlib import Path
 
 from .. import __version__
@@ -84,6 +85,15 @@ def kind_label(kind: str, lab: dict) -> str:
     return f"{name} · {lab['theme'].get(theme, theme)}" if theme else name
 
 
+def _pyvis_dir() -> Path:
+    """The folder of the installed pyvis package, found without importing it (``import pyvis``
+    imports ``pyvis.network``, IPython and networkx: 0.6-0.9 s)."""
+    spec = find_spec("pyvis")
+    if spec is None or not spec.submodule_search_locations:
+        raise VizError("pyvis is not installed: it ships the vis-network script the pages use")
+    return Path(list(spec.submodule_search_locations)[0])
+
+
 def copy_assets(folder: Path) -> Path:
     """Write the page scripts and styles into ``folder/ASSETS_DIR``.
 
@@ -91,7 +101,7 @@ def copy_assets(folder: Path) -> Path:
     """
     target = Path(folder) / ASSETS_DIR
     target.mkdir(parents=True, exist_ok=True)
-    vis = resources.files("pyvis") / "lib" / VIS_VERSION
+    vis = _pyvis_dir() / "lib" / VIS_VERSION
     for name in _VIS_ASSETS:
         src = vis / name
         if not src.is_file():
@@ -144,12 +154,12 @@ def _options(view: View, n_nodes: int) -> dict:
     return opts
 
 
-def _network(view: View, lab: dict):
-    from pyvis.network import Network
-
-    net = Network(directed=True, cdn_resources="local")
-    # Filled directly: pyvis's add_node/add_edge check duplicates with list scans (quadratic).
-    net.nodes = []
+def _network(view: View, lab: dict) -> dict:
+    """The vis-network data of a view: {"nodes", "edges", "options"}, in the dictionaries pyvis's
+    ``Network`` would hold. Built directly: importing ``pyvis.network`` costs 0.6-0.9 s on this machine
+    (it imports IPython and networkx), most of a `viz --trace` run, and its add_node/add_edge check
+    duplicates with list scans (quadratic)."""
+    net = {"nodes": [], "edges": []}
     for n in view.nodes:
         style = kind_style(n["kind"])
         node = {"id": n["id"], "label": n["label"], "title": n["tooltip"] or n["label"],
@@ -158,9 +168,7 @@ def _network(view: View, lab: dict):
         if style["shape"] in ("dot", "triangle", "star", "hexagon", "diamond", "square"):
             node["font"] = {"color": "#222222"}
             node["size"] = 14 if n["kind"] != "aggregate" else 20
-        net.nodes.append(node)
-    net.node_ids = [n["id"] for n in net.nodes]
-    net.edges = []
+        net["nodes"].append(node)
     for e in view.edges:
         label = lab["rel"].get(e["rel"], e["rel"])
         if e.get("count", 1) > 1:
@@ -168,8 +176,8 @@ def _network(view: View, lab: dict):
         edge = {"from": e["from"], "to": e["to"], "label": label, "dashes": bool(e.get("dashes")), "title": label}
         if e["rel"] in _QUIET_RELS:
             del edge["label"]
-        net.edges.append(edge)
-    net.options = _options(view, len(view.nodes))
+        net["edges"].append(edge)
+    net["options"] = _options(view, len(view.nodes))
     return net
 
 
@@ -206,7 +214,7 @@ def page_html(view: View, lang: str = "en", assets: str = ASSETS_DIR, budget: in
     if n > PHYSICS_LIMIT and view.layout != "hierarchical":
         notices.append(lab["ui"]["physics_off"].format(n=n))
     data = {
-        "nodes": net.nodes, "edges": net.edges, "options": net.options, "legend": _legend(view, lab),
+        "nodes": net["nodes"], "edges": net["edges"], "options": net["options"], "legend": _legend(view, lab),
         "ui": lab["ui"], "details": [[x["id"], x["details"]] for x in view.nodes if x["details"]],
         "search": {x["id"]: x["search"] for x in view.nodes},
         "names": {x["id"]: x["label"] for x in view.nodes},

@@ -4,7 +4,7 @@ Parameters are RDF terms bound by :meth:`GraphStore.query` (never pasted into
 the query text).
 
 >>> sorted(query_names())[:3]
-['document_links', 'documents', 'plan_ancestors']
+['derivation_score', 'document_links', 'documents']
 """
 from __future__ import annotations
 

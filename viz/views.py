@@ -229,8 +229,12 @@ def trace_view(store, task: str, lang: str = "en") -> View:
     themes = theme_names(store, lang)
     chain = rows(store, "task_chain", task=start)
     steps = {r["step"] for r in chain}
+    scores = {(r["step"], r["parent"]): r["score"] for s in steps
+              for r in rows(store, "derivation_score", step=NamedNode(s))}
+    for r in chain:
+        r["score"] = scores.get((r["step"], r["parent"]))
     tasks, units = {}, []
-    for s in steps:
+    for s in sorted(steps):
         for t in rows(store, "tasks", task=NamedNode(s)):
             tasks[s] = t
         units += rows(store, "task_units", task=NamedNode(s))
