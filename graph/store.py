@@ -196,7 +196,7 @@ class _Embedded:
             return Result(boolean=bool(res))
         if isinstance(res, ox.QuerySolutions):
             cols = [v.value for v in res.variables]
-            return Result(columns=cols, rows=[{c: s[c] for c in cols} for s in res])
+            return Result(columns=cols, rows=[dict(zip(cols, s)) for s in res])
         return Result(graph=list(res))
 
     def _dataset(self) -> dict:

@@ -282,3 +282,16 @@ def test_queries_unit_name_finds_every_unit_of_that_name_in_one_run(gold_store):
     assert len(engine.bind_params(gold_store, query, {"unit": name, "role": "lead"})) == 1
     answer = engine.run_query(gold_store, query, {"unit": name, "role": "lead"})
     assert set(_rows(answer, "source", "ref")) == expected
+
+
+def test_queries_plan_targets_equal_gold_objectives_and_task_targets(corpus_store):
+    from collections import Counter
+
+    expected = Counter((g["source"], "objective", None, float(x["value"]), x["unit"])
+                       for g in _gold() for x in g["objectives"])
+    expected += Counter((g["source"], "task", t["ref"], float(x["value"]), x["unit"])
+                        for g in _gold() for t in g["tasks"] for x in t["targets"])
+    answer = engine.run_query(corpus_store, "finding_plan_targets")
+    got = Counter((s, k, r, float(v), u) for s, k, r, v, u in _rows(answer, "source", "kind", "ref", "value", "unit"))
+    assert any(k == "objective" for _, k, *_ in got)
+    assert got == expected
