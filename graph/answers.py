@@ -30,7 +30,7 @@ import json
 from pyoxigraph import BlankNode, Literal, NamedNode
 
 #: Bumped when the encoding changes: old answers are then never read.
-FORMAT = "planlineage-answer/1"
+FORMAT = "planlineage-answer/2"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 RDF_JSON = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON")
@@ -74,9 +74,25 @@ def _term(cell, datatypes: dict):
 
 
 def encode_rows(columns: list[str], rows: list[dict]) -> str:
-    """columns (list[str]): SELECT variables. rows (list[dict]): solutions. RETURNS (str): JSON text."""
-    return json.dumps({"columns": columns, "rows": [[_cell(r.get(c)) for c in columns] for r in rows]},
-                      ensure_ascii=False, separators=(",", ":"))
+    """columns (list[str]): SELECT variables. rows (list[dict]): solutions.
+
+    RETURNS (str): JSON ``{"columns", "terms", "rows"}``: each distinct term once, rows as indexes
+    into ``terms`` (0 stands for unbound), so a label repeated by 1,700 communes is decoded once.
+    """
+    index: dict = {None: 0}
+    terms: list = [None]
+    out = []
+    for r in rows:
+        line = []
+        for c in columns:
+            t = r.get(c)
+            i = index.get(t)
+            if i is None:
+                i = index[t] = len(terms)
+                terms.append(_cell(t))
+            line.append(i)
+        out.append(line)
+    return json.dumps({"columns": columns, "terms": terms, "rows": out}, ensure_ascii=False, separators=(",", ":"))
 
 
 def decode_rows(text: str) -> tuple[list[str], list[dict]]:
@@ -84,4 +100,6 @@ def decode_rows(text: str) -> tuple[list[str], list[dict]]:
     doc = json.loads(text)
     columns = doc["columns"]
     datatypes: dict = {}
-    return columns, [dict(zip(columns, (_term(c, datatypes) for c in row))) for row in doc["rows"]]
+    terms = [_term(c, datatypes) for c in doc["terms"]]
+    get = terms.__getitem__
+    return columns, [dict(zip(columns, map(get, row))) for row in doc["rows"]]

@@ -480,30 +480,44 @@ def run_query(store, query: NamedQuery | str, params: dict[str, str] | None = No
             continue
         answer.columns = list(res.columns)
         for row in res.rows:
-            key = tuple(row.get(c) for c in res.columns)
+            key = tuple(map(row.get, res.columns))
             if key not in seen:
                 seen.add(key)
                 answer.rows.append(row)
     return answer
 
 
-#: Parameter kinds whose every value is known in advance (so answers can be materialised for each).
-ENUMERABLE = {"concept": lambda: [local for _, local, _ in concepts()],
-              "frequency": lambda: ["annual", "quarterly", "continuous"],
-              "role": lambda: list(ROLES)}
+def _years(store) -> list[str]:
+    """The years in which tasks of the store end (the periods worth answering in advance)."""
+    rows = store.query("SELECT DISTINCT ?y WHERE { ?t <http://www.w3.org/2006/time#hasEnd> ?e "
+                       "BIND(SUBSTR(STR(?e), 1, 4) AS ?y) }").rows
+    return sorted(r["y"].value for r in rows if r["y"] is not None and r["y"].value.isdigit())
 
 
-def answer_sets(query: NamedQuery) -> list[dict[str, str]]:
-    """The parameter values whose answers a build materialises for a SELECT query: none when a
-    required parameter has open values (a unit, a plan, a year), otherwise every combination of the
-    required enumerable ones (optional parameters left out).
+#: Parameter kinds whose values can be listed in advance (so answers can be kept for each):
+#: kind -> function of the store giving the values.
+ENUMERABLE = {"concept": lambda store: [local for _, local, _ in concepts()],
+              "frequency": lambda store: ["annual", "quarterly", "continuous"],
+              "role": lambda store: list(ROLES),
+              "period": _years}
+
+
+def answer_sets(query: NamedQuery, store=None) -> list[dict[str, str]]:
+    """The parameter values whose answers a build keeps for a SELECT query: none when a required
+    parameter has open values (a unit, a plan), otherwise every combination of the values of the
+    required enumerable ones (optional parameters left out; a period: each year in which tasks end).
+
+    query (NamedQuery): the query. store (GraphStore | None): where to list values (None: no periods).
+    RETURNS (list[dict[str, str]]): parameter values, one dict per answer.
 
     >>> answer_sets(load_query("unit_workload"))
     [{}]
     >>> len(answer_sets(load_query("units_leading_topic"))) == len(concepts())
     True
-    >>> answer_sets(load_query("tasks_due"))
+    >>> answer_sets(load_query("unit_tasks"))
     []
+    >>> answer_sets(load_query("tasks_recurring"))
+    [{}, {'frequency': 'annual'}, {'frequency': 'quarterly'}, {'frequency': 'continuous'}]
     """
     if not re.match(r"(?:\s*PREFIX[^\n]*\n|\s*#[^\n]*\n|\s*\n)*\s*SELECT\b", query_body(query.text), re.IGNORECASE):
         return []
@@ -511,10 +525,13 @@ def answer_sets(query: NamedQuery) -> list[dict[str, str]]:
     for p in query.params:
         if p.optional:
             continue
-        if p.kind not in ENUMERABLE:
+        if p.kind not in ENUMERABLE or (store is None and p.kind == "period"):
             return []
-        sets = [dict(s, **{p.name: v}) for s in sets for v in ENUMERABLE[p.kind]()]
-    return sets
+        sets = [dict(s, **{p.name: v}) for s in sets for v in ENUMERABLE[p.kind](store)]
+    # An optional parameter of few values (a frequency, a role): each value on its own as well.
+    extra = [dict(s, **{p.name: v}) for p in query.params if p.optional and p.kind in ENUMERABLE
+             and p.kind != "period" for s in sets for v in ENUMERABLE[p.kind](store)]
+    return sets + extra
 
 
 def precompute_answers(store, progress=None) -> int:
@@ -529,7 +546,7 @@ def precompute_answers(store, progress=None) -> int:
     """
     written = 0
     for query in list_queries():
-        for params in answer_sets(query):
+        for params in answer_sets(query, store):
             for text in query_texts(store, query, params):
                 if store.cached(text) is None:
                     res = store.query(text)

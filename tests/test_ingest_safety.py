@@ -53,7 +53,7 @@ def _answers_are_current(store_dir: Path) -> int:
     found = 0
     with open_store(store_dir, read_only=True) as store:
         for query in list_queries():
-            for params in answer_sets(query):
+            for params in answer_sets(query, store):
                 for text in query_texts(store, query, params):
                     kept = store.cached(text)
                     if kept is not None:
