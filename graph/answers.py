@@ -29,6 +29,8 @@ import json
 
 from pyoxigraph import BlankNode, Literal, NamedNode
 
+from .bulk import paused_gc
+
 #: Bumped when the encoding changes: old answers are then never read.
 FORMAT = "planlineage-answer/2"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -97,9 +99,10 @@ def encode_rows(columns: list[str], rows: list[dict]) -> str:
 
 def decode_rows(text: str) -> tuple[list[str], list[dict]]:
     """text (str): from :func:`encode_rows`. RETURNS (tuple[list[str], list[dict]]): columns and rows."""
-    doc = json.loads(text)
-    columns = doc["columns"]
-    datatypes: dict = {}
-    terms = [_term(c, datatypes) for c in doc["terms"]]
-    get = terms.__getitem__
-    return columns, [dict(zip(columns, map(get, row))) for row in doc["rows"]]
+    with paused_gc():
+        doc = json.loads(text)
+        columns = doc["columns"]
+        datatypes: dict = {}
+        terms = [_term(c, datatypes) for c in doc["terms"]]
+        get = terms.__getitem__
+        return columns, [dict(zip(columns, map(get, row))) for row in doc["rows"]]

@@ -39,6 +39,7 @@ from .errors import GraphError, StoreError
 from .iris import DERIVED_GRAPH
 from .namespaces import PL, sparql_prefixes
 from .answers import RDF_JSON, answer_key, decode_rows, encode_rows
+from .bulk import paused_gc
 from .ordering import sort_rows, split_order
 
 #: Default store directory when neither --store nor $PLANLINEAGE_STORE is given.
@@ -196,7 +197,8 @@ class _Embedded:
             return Result(boolean=bool(res))
         if isinstance(res, ox.QuerySolutions):
             cols = [v.value for v in res.variables]
-            return Result(columns=cols, rows=[dict(zip(cols, s)) for s in res])
+            with paused_gc():
+                return Result(columns=cols, rows=[dict(zip(cols, s)) for s in res])
         return Result(graph=list(res))
 
     def _dataset(self) -> dict:

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from ..graph.bulk import paused_gc
 from ..errors import PlanlineageError
 from . import engine
 
@@ -312,7 +313,8 @@ def ask(store, question: str) -> dict:
     """
     mapping = map_question(store, question)
     answer = engine.run_query(store, mapping.query, mapping.params)
-    columns, rows = _json_rows(answer)
+    with paused_gc():
+        columns, rows = _json_rows(answer)
     return {"question": question, "form": mapping.form, "query": mapping.query.name,
             "params": mapping.params, "sparql": mapping.query.text, "columns": columns, "rows": rows,
             "answer": answer}

@@ -98,3 +98,22 @@ def test_a_read_only_store_keeps_no_answer(built):
     with open_store(built, read_only=True) as store:
         res = store.query("SELECT ?f WHERE { ?d pl:sourceFile ?f }")
         assert store.remember("SELECT ?f WHERE { ?d pl:sourceFile ?f }", res) is False
+
+
+def test_unit_names_shared_by_many_units_are_answered_in_advance(extracted_records):
+    """On the corpus no name has 100 units; with the bar at 2 units, names such as a commune's
+    "Công an" offices qualify, and asking about one reads its kept answer (same rows as live)."""
+    from planlineage.queries.engine import precompute_answers, unit_keys
+
+    with open_store(memory=True) as store:
+        store.load_records(extracted_records)
+        sets = answer_sets(load_query("unit_tasks"), store, common=2)
+        names = sorted({s["unit"] for s in sets})
+        assert names and answer_sets(load_query("unit_tasks"), store) == []
+        assert {s.get("role") for s in sets} == {None, "lead", "cooperate"}
+        assert precompute_answers(store, common=2) > 0
+        for name in names:
+            assert unit_keys(store, name)
+            text = query_texts(store, load_query("unit_tasks"), {"unit": name})[0]
+            kept = store.cached(text)
+            assert kept is not None and _rows(kept) == _rows(store.query(text))
