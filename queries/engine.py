@@ -380,7 +380,9 @@ def bind_params(store, query: NamedQuery, values: dict[str, str]) -> list[dict]:
                          f"; example: {query.example}")
     sets: list[dict] = [{}]
     body = query_body(query.text)
-    for name, value in values.items():
+    # In the order of the header, whatever the order given: the same values give the same query text
+    # (the key of a kept answer).
+    for name, value in sorted(values.items(), key=lambda kv: list(declared).index(kv[0])):
         var = name
         if declared[name].kind == "unit" and re.search(rf"\?{name}Key\b", body) \
                 and not value.startswith(("http://", "https://")):

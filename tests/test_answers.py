@@ -117,3 +117,11 @@ def test_unit_names_shared_by_many_units_are_answered_in_advance(extracted_recor
             text = query_texts(store, load_query("unit_tasks"), {"unit": name})[0]
             kept = store.cached(text)
             assert kept is not None and _rows(kept) == _rows(store.query(text))
+
+
+def test_the_same_values_in_another_order_give_the_same_query_text(corpus_store):
+    """`ask` gives {role, unit}, a build {unit, role}: both must find the same kept answer."""
+    q = load_query("unit_tasks")
+    a = query_texts(corpus_store, q, {"role": "lead", "unit": "Sở Khoa học và Công nghệ"})
+    b = query_texts(corpus_store, q, {"unit": "Sở Khoa học và Công nghệ", "role": "lead"})
+    assert a == b and len(a) == 1
