@@ -175,10 +175,8 @@ def every_named(store_dir: Path, runs: int = 5) -> dict:
     """Every named query with the parameters of its ``#+ example`` line, in process: as users get it
     (``run_query``: the materialised answer when the build kept one) and live (the query run on the
     store, ORDER BY applied in Python), median of ``runs`` (live: of 3)."""
-    import shlex
-
     from planlineage.graph.store import open_store
-    from planlineage.queries.engine import list_queries, query_texts, run_query
+    from planlineage.queries.engine import example_params, list_queries, query_texts, run_query
 
     out = {}
     with open_store(store_dir, read_only=True) as store:
@@ -186,8 +184,7 @@ def every_named(store_dir: Path, runs: int = 5) -> dict:
         task = store.query("SELECT ?f ?r WHERE { ?t p-plan:isStepOfPlan ?d ; pl:ref ?r . ?d pl:sourceFile ?f ;"
                            " pl:level 'commune' } ORDER BY ?f ?r LIMIT 1").rows
         for q in list_queries():
-            args = shlex.split(q.example or "")
-            params = dict(args[i + 1].split("=", 1) for i, a in enumerate(args) if a == "--param")
+            params = example_params(q)
             # The examples name plans of the bundled corpus: use a commune plan (and its first task) of this one.
             for k, v in params.items():
                 kind = next(p.kind for p in q.params if p.name == k)

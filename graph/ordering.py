@@ -37,8 +37,8 @@ _NUMERIC = {XSD[n].value for n in ("integer", "decimal", "double", "float", "int
 
 
 def _projected(sparql: str) -> set[str] | None:
-    """The variables of the outer SELECT (None for ``SELECT *`` or no SELECT)."""
-    m = _SELECT.search(_strip_comments(sparql))
+    """The variables of the outer SELECT of a query without comment lines (None for ``SELECT *``)."""
+    m = _SELECT.search(sparql)
     if m is None or m.group(1).strip() == "*" or "{" in m.group(1):
         return None
     head = m.group(1)

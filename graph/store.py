@@ -35,11 +35,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .answers import RDF_JSON, answer_key, decode_rows, encode_rows
+from .bulk import paused_gc
 from .errors import GraphError, StoreError
 from .iris import DERIVED_GRAPH
 from .namespaces import PL, sparql_prefixes
-from .answers import RDF_JSON, answer_key, decode_rows, encode_rows
-from .bulk import paused_gc
 from .ordering import sort_rows, split_order
 
 #: Default store directory when neither --store nor $PLANLINEAGE_STORE is given.
@@ -438,6 +438,10 @@ class GraphStore:
             return None
         columns, rows = decode_rows(text)
         return Result(columns=columns, rows=rows)
+
+    def has_answer(self, sparql: str) -> bool:
+        """Whether an answer of this exact text is kept (without decoding it)."""
+        return self.backend.get_answer(answer_key(sparql)) is not None
 
     def remember(self, sparql: str, result: Result) -> bool:
         """Keep the rows of a SELECT answer of ``sparql`` over the sealed union.

@@ -53,6 +53,7 @@ KINDS = ("plan", "task", "unit", "concept", "province", "period", "frequency", "
 PL = "https://w3id.org/planlineage/ontology#"
 NAME_KEY = PL + "nameKey"
 ROLES = {"lead": "leadUnit", "cooperate": "cooperatingUnit"}
+FREQUENCIES = ("annual", "quarterly", "continuous")
 
 
 class QueryError(PlanlineageError):
@@ -95,6 +96,18 @@ class NamedQuery:
     params: list[Param] = field(default_factory=list)
     lists: list[str] = field(default_factory=list)
     example: str = ""
+
+
+def example_params(query: NamedQuery) -> dict[str, str]:
+    """The parameter values of the query's ``#+ example`` command line.
+
+    >>> example_params(load_query("tasks_due"))
+    {'year': '2025'}
+    """
+    import shlex
+
+    args = shlex.split(query.example or "")
+    return dict(args[i + 1].split("=", 1) for i, a in enumerate(args[:-1]) if a in ("--param", "-p"))
 
 
 def _split_top(text: str) -> list[str]:
@@ -351,7 +364,7 @@ def bind_value(store, param: Param, value: str) -> list:
         return match or [_literal(value)]
     if kind == "frequency":
         name = fold(value)
-        if name not in ("annual", "quarterly", "continuous"):
+        if name not in FREQUENCIES:
             raise QueryError(f"{param.name}={value!r}: give annual, quarterly or continuous")
         return [pyoxigraph.NamedNode(FREQ + name)]
     if kind == "role":
@@ -510,12 +523,14 @@ def _common_unit_names(store, least: int = COMMON_NAME_UNITS) -> list[str]:
 
 
 #: Parameter kinds whose values can be listed in advance (so answers can be kept for each):
-#: kind -> function of the store giving the values.
-ENUMERABLE = {"concept": lambda store: [local for _, local, _ in concepts()],
-              "frequency": lambda store: ["annual", "quarterly", "continuous"],
-              "role": lambda store: list(ROLES),
-              "period": _years,
-              "unit": _common_unit_names}
+#: kind -> function of (store, common) giving the values, None when they need a store and have none.
+ENUMERABLE = {"concept": lambda store, common: [local for _, local, _ in concepts()],
+              "frequency": lambda store, common: list(FREQUENCIES),
+              "role": lambda store, common: list(ROLES),
+              "period": lambda store, common: None if store is None else _years(store),
+              "unit": lambda store, common: None if store is None else _common_unit_names(store, common)}
+#: Kinds with a short fixed list of values: an optional parameter of these is answered for each too.
+FEW_VALUES = ("concept", "frequency", "role")
 
 
 def answer_sets(query: NamedQuery, store=None, common: int = COMMON_NAME_UNITS) -> list[dict[str, str]]:
@@ -543,13 +558,12 @@ def answer_sets(query: NamedQuery, store=None, common: int = COMMON_NAME_UNITS) 
     for p in query.params:
         if p.optional:
             continue
-        if p.kind not in ENUMERABLE or (store is None and p.kind in ("period", "unit")):
+        values = ENUMERABLE[p.kind](store, common) if p.kind in ENUMERABLE else None
+        if values is None:
             return []
-        values = _common_unit_names(store, common) if p.kind == "unit" else ENUMERABLE[p.kind](store)
         sets = [dict(s, **{p.name: v}) for s in sets for v in values]
-    # An optional parameter of few values (a frequency, a role): each value on its own as well.
-    extra = [dict(s, **{p.name: v}) for p in query.params if p.optional and p.kind in ENUMERABLE
-             and p.kind not in ("period", "unit") for s in sets for v in ENUMERABLE[p.kind](store)]
+    extra = [dict(s, **{p.name: v}) for p in query.params if p.optional and p.kind in FEW_VALUES
+             for s in sets for v in ENUMERABLE[p.kind](store, common)]
     return sets + extra
 
 
@@ -568,7 +582,7 @@ def precompute_answers(store, progress=None, common: int = COMMON_NAME_UNITS) ->
     for query in list_queries():
         for params in answer_sets(query, store, common):
             for text in query_texts(store, query, params):
-                if store.cached(text) is None:
+                if not store.has_answer(text):
                     res = store.query(text)
                     if not store.remember(text, res):
                         return written

@@ -7,7 +7,6 @@ rows in Python. The sequence of sort keys and the multiset of rows must agree.
 """
 from __future__ import annotations
 
-import shlex
 from collections import Counter
 
 import pytest
@@ -15,13 +14,8 @@ import pytest
 from planlineage.graph.namespaces import sparql_prefixes
 from planlineage.graph.ordering import split_order
 from planlineage.graph.store import with_values
-from planlineage.queries.engine import bind_params, list_queries, query_body
+from planlineage.queries.engine import bind_params, example_params, list_queries, query_body
 from planlineage.viz.sparql import query_names, query_text
-
-
-def _example_params(query) -> dict:
-    args = shlex.split(query.example or "")
-    return dict(args[i + 1].split("=", 1) for i, a in enumerate(args) if a == "--param")
 
 
 def _cases():
@@ -35,7 +29,7 @@ def _texts(store, kind, query) -> list[str]:
     if kind == "view":
         return [query_text(query)]
     body = query_body(query.text)
-    return [with_values(body, b) if b else body for b in bind_params(store, query, _example_params(query))]
+    return [with_values(body, b) if b else body for b in bind_params(store, query, example_params(query))]
 
 
 def _row(row, columns):

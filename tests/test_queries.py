@@ -42,13 +42,6 @@ def _rows(answer, *cols):
     return sorted((tuple(formats.to_python(r.get(c)) for c in cols) for r in answer.rows), key=repr)
 
 
-def _example_params(query):
-    import shlex
-
-    args = shlex.split(query.example)[3:]
-    return dict(args[i + 1].split("=", 1) for i, a in enumerate(args) if a in ("--param", "-p"))
-
-
 # --- headers --------------------------------------------------------------------------------------
 
 
@@ -102,14 +95,14 @@ def test_queries_missing_parameter_says_which(gold_store):
 @pytest.mark.parametrize("name", [q.name for q in engine.list_queries()])
 def test_queries_every_query_runs_on_gold_input(gold_store, name):
     q = engine.load_query(name)
-    answer = engine.run_query(gold_store, q, _example_params(q))
+    answer = engine.run_query(gold_store, q, engine.example_params(q))
     assert answer.columns
 
 
 @pytest.mark.parametrize("name", [q.name for q in engine.list_queries()])
 def test_queries_every_query_runs_on_the_bundled_corpus(corpus_store, name):
     q = engine.load_query(name)
-    params = _example_params(q)
+    params = engine.example_params(q)
     if name == "unit_tasks":
         lead = corpus_store.query("SELECT ?l WHERE { ?t pl:leadUnit/skos:prefLabel ?l } LIMIT 1").rows
         assert lead, "the bundled corpus has no lead unit"
