@@ -247,7 +247,7 @@ def province(pi: int) -> Generated:
         lines += ["(Nhiệm vụ cụ thể tại Phụ lục kèm theo)", "IV. TỔ CHỨC THỰC HIỆN",
                   "Các sở, ban, ngành căn cứ nhiệm vụ được giao tổ chức thực hiện./.",
                   *_sign(signer, "ỦY BAN NHÂN DÂN")]
-        lines += _table(groups, [f"NHIỆM VỤ, GIẢI PHÁP TRIỂN KHAI THỰC HIỆN QUYẾT ĐỊNH SỐ 1703/QĐ-TTg",
+        lines += _table(groups, ["NHIỆM VỤ, GIẢI PHÁP TRIỂN KHAI THỰC HIỆN QUYẾT ĐỊNH SỐ 1703/QĐ-TTg",
                                  f"(Kèm theo Kế hoạch số {f['number']} ngày {d:02d}/{m}/{y} của {f['issuer']})"])
     else:
         lines += _lettered(groups)
