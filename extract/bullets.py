@@ -483,3 +483,8 @@ def extract_bullet_tasks(doc: Document) -> list[RawTask]:
     if section is None or section.end <= section.start:
         return []
     return read_items(doc, section.start + 1, section.end)
+
+
+#: The clause rules, for the block readers of :mod:`.items`.
+labelled_clauses = _labelled
+inline_clauses = _inline

@@ -24,11 +24,21 @@ class Document:
     lines: list[str]
     #: Tables with real cell boundaries kept by the loader (PDF, DOCX): loaders.Grid objects.
     grids: list = field(default_factory=list)
+    #: Normalised lines with their Markdown markup (``**``, ``#``, ``|``), which the layout
+    #: reader (:mod:`.layout`) needs; ``lines`` has the markup removed.
+    marked_lines: list[str] = field(default_factory=list)
+    #: True when each line is one paragraph (a Word file), so lines never join.
+    paragraph_lines: bool = False
 
     @classmethod
-    def from_text(cls, text: str, source: str, grids: list | None = None) -> "Document":
+    def from_text(cls, text: str, source: str, grids: list | None = None,
+                  paragraph_lines: bool = False) -> "Document":
+        from .layout import strip_markup
+
         raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        return cls(source=source, raw_lines=raw, lines=[normalize_tones(x) for x in raw], grids=grids or [])
+        marked = [normalize_tones(x) for x in raw]
+        return cls(source=source, raw_lines=raw, lines=[strip_markup(x) for x in marked], grids=grids or [],
+                   marked_lines=marked, paragraph_lines=paragraph_lines)
 
     def __len__(self) -> int:
         return len(self.lines)

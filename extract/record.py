@@ -17,7 +17,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from . import bullets, dates, grids, loaders, meta, references, tables, targets, themes, units
+from . import blocktables, bullets, dates, grids, items, loaders, meta, references, tables, targets, themes, units
 from .document import Document, RawTask
 from .errors import ExtractionError
 from .normalize import strip_diacritics
@@ -47,11 +47,30 @@ def _task(raw: RawTask, plan: dict) -> dict:
     }
 
 
+def read_tasks(doc: Document) -> list[RawTask]:
+    """The raw tasks of a plan, by the first layout that yields any (``ANNOTATION.md`` section 2).
+
+    1. TABLE: rows of the task tables of the layout model (pipe tables, cells between '|'
+       lines, Word and ruled PDF tables), or of a table whose cells the PDF text broke over
+       lines (:mod:`.tables`, rebuilt from the lines).
+    2. LABELLED / INLINE: items of the task sections (:mod:`.items`).
+    3. ASSIGN: duties listed unit by unit in the assignment sections, only when the plan
+       has no task of another layout.
+    """
+    found = blocktables.table_tasks(doc)
+    if found:
+        return found
+    found = grids.best_rows(doc, tables.extract_table_tasks(doc))
+    if found:
+        return found
+    return items.section_tasks(doc) or items.assignment_tasks(doc)
+
+
 def extract_document(doc: Document) -> dict:
     """Extraction record of an already loaded :class:`Document` (never raises on odd text)."""
     plan = meta.extract_plan(doc)
     refs, lineage = references.extract_references(doc, plan)
-    raw_tasks = grids.best_rows(doc, tables.extract_table_tasks(doc)) or bullets.extract_bullet_tasks(doc)
+    raw_tasks = read_tasks(doc)
     return {
         "source": doc.source,
         "plan": plan,
@@ -109,7 +128,8 @@ def extract_file(path: str | Path) -> dict:
     """
     path = Path(path)
     loaded = loaders.load(path)
-    record = extract_document(Document.from_text(loaded.text, path.name, loaded.grids))
+    record = extract_document(Document.from_text(loaded.text, path.name, loaded.grids,
+                                                 paragraph_lines=loaded.format == "docx"))
     if not record["tasks"] and not record["references"]:
         raise ExtractionError(path, "is not a plan: no 'Kế hoạch' tasks and no referenced document found")
     record["sha256"] = content_key(loaded.text)

@@ -417,3 +417,12 @@ def task_units(raw, plan: dict | None = None) -> tuple[list[str], list[str]]:
             lead = said_lead
         coop = coop + said_coop + partner_units(raw.text)
     return _unique(lead), _unique(coop)
+
+
+def starts_with_unit(text: str) -> bool:
+    """True when a text starts with the name of a body ("Sở Tư pháp", "Các sở, ban, ngành", "UBND tỉnh").
+
+    >>> starts_with_unit("Sở Tư pháp"), starts_with_unit("Tổ chức hội nghị")
+    (True, False)
+    """
+    return bool(text) and _head(_expand(normalize(text))) is not None

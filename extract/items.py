@@ -1,0 +1,347 @@
+"""Tasks of a plan read from its blocks: numbered items, labelled lines, assignments.
+
+The blocks of :mod:`.layout` are nested by their numbering (``I.`` over ``1.`` over
+``1.1.`` over ``a)`` over ``-`` over ``+``): a block of a numbering family already
+open closes everything opened after it, a new family opens one level deeper. The
+top-level sections are then classified by their titles
+(``lexicon/layout_cues.json``): sections that hold no task (purposes, objectives,
+awards, funding), sections of tasks, and assignment sections ("TỔ CHỨC THỰC
+HIỆN").
+
+In a section of tasks (the LABELLED and INLINE layouts of ``ANNOTATION.md``):
+
+* an item with no sub-item is a task; its '+' details are part of its text;
+* a label ("Cơ quan chủ trì: X", "Thời gian thực hiện: ...", or an item reading
+  "Cơ quan chủ trì" over a list of units) is not a task: it applies to every task
+  of the item it stands under, at any depth; a task's own label wins;
+* responsibility clauses in the task's wording ("(Sở X chủ trì; thời gian: 2025)",
+  "Giao Sở X chủ trì, phối hợp với ...") are read by :mod:`.bullets`' clause rules.
+
+An assignment section (ASSIGN) lists duties unit by unit: an item that names a
+unit ("1. Sở Tư pháp", "- Công an tỉnh:", "a) Sở Y tế: ...") over its duties.
+Those duties are the tasks of a plan that has no task of another layout.
+
+>>> from planlineage.extract.document import Document
+>>> text = "II. NHIỆM VỤ\\n1. Tuyên truyền\\n- Tổ chức hội nghị.\\n- Cơ quan chủ trì: Phòng Văn hóa.\\nIII. TỔ CHỨC THỰC HIỆN\\n1. Sở Tư pháp\\n- Hướng dẫn."
+>>> [(t.ref, t.text, t.lead) for t in section_tasks(Document.from_text(text, "x.txt"))]
+[('II.1.1', 'Tổ chức hội nghị.', 'Phòng Văn hóa')]
+>>> [(t.ref, t.text, t.lead) for t in assignment_tasks(Document.from_text(text, "x.txt"))]
+[('1.1', 'Hướng dẫn.', 'Sở Tư pháp')]
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from . import bullets
+from .document import Document, RawTask
+from .layout import Block, is_caps, read_blocks
+from .lexicons import read_json
+from .normalize import collapse, fold
+
+LEXICON = Path(__file__).resolve().parent / "lexicon" / "layout_cues.json"
+FIELDS = ("lead", "cooperate", "period", "product")
+_BULLETS = ("dash", "plus", "star")
+
+
+@lru_cache(maxsize=1)
+def cues() -> dict:
+    return read_json(LEXICON, ("section_skip", "section_assign", "section_tasks", "label_headings",
+                               "table_columns", "table_ref", "table_not_lead", "detail_kinds", "unit_prefixes"),
+                     "layout cue lexicon")
+
+
+def key(text: str) -> str:
+    """Folded text with punctuation as spaces: the form cues are compared with."""
+    return collapse(re.sub(r"[^0-9a-z]+", " ", fold(text or "")))
+
+
+def _has(text_key: str, words) -> bool:
+    return any(re.search(rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])", text_key) for w in words)
+
+
+@dataclass
+class Node:
+    block: Block | None
+    children: list["Node"] = field(default_factory=list)
+    parent: "Node | None" = None
+
+    @property
+    def kind(self) -> str:
+        return self.block.kind if self.block else "root"
+
+    @property
+    def text(self) -> str:
+        return self.block.text if self.block else ""
+
+    def items(self) -> list["Node"]:
+        return [c for c in self.children if c.block is not None and c.block.is_item]
+
+    def paras(self) -> list["Node"]:
+        return [c for c in self.children if c.block is not None and c.kind == "para"]
+
+    def last_line(self) -> int:
+        last = self.block.lines[1] if self.block else 0
+        for c in self.children:
+            last = max(last, c.last_line())
+        return last
+
+
+def _family(kind: str) -> str:
+    return kind
+
+
+def build_tree(blocks: list[Block]) -> Node:
+    """Nest blocks by numbering family (see the module docstring); tables are left out."""
+    root = Node(None)
+    stack: list[Node] = [root]
+    for b in blocks:
+        if b.is_table:
+            continue
+        node = Node(b)
+        if b.kind == "para":
+            if b.heading and len(b.text) < 120 and not b.text.endswith((".", ";", ",")) and is_caps(b.text):
+                # A heading in capitals without a number ("KẾ HOẠCH", "PHỤ LỤC") starts anew at the top.
+                stack = [root]
+                node.parent = root
+                root.children.append(node)
+                continue
+            parent = stack[-1]
+            node.parent = parent
+            parent.children.append(node)
+            continue
+        kinds = [n.kind for n in stack[1:]]
+        if b.kind in kinds:
+            del stack[kinds.index(b.kind) + 1:]
+        parent = stack[-1]
+        node.parent = parent
+        parent.children.append(node)
+        stack.append(node)
+    return root
+
+
+def _label_name(text: str) -> str | None:
+    """The field of an item whose whole text is a label heading ("Cơ quan chủ trì")."""
+    k = key(text)
+    for name in FIELDS:
+        for cue in sorted(cues()["label_headings"][name], key=len, reverse=True):
+            if k == cue:
+                return name
+    return None
+
+
+def _labels_of(node: Node) -> dict | None:
+    """field -> value when the node is a label (or a heading over labels), else None."""
+    text = node.text
+    before, found = bullets.labelled_clauses(text)
+    if found and not before.strip(" -–:."):
+        out = dict(found)
+        for c in node.items():  # "Cơ quan chủ trì: " with the units as sub-items
+            for name in found:
+                if not found[name]:
+                    out[name] = "; ".join(x.text for x in node.items())
+        return out
+    name = _label_name(text.rstrip(" :."))
+    if name is None:
+        return None
+    out: dict = {}
+    subs = node.items()
+    sub_labels = [(c, _labels_of(c)) for c in subs]
+    if subs and all(lab is not None for _, lab in sub_labels):
+        for _, lab in sub_labels:
+            for k, v in lab.items():
+                out.setdefault(k, v)
+        return out
+    values = [c.text.rstrip(" ;.") for c in subs] + [p.text for p in node.paras()]
+    if values:
+        out[name] = "; ".join(values)
+    return out
+
+
+def _section_class(title: str) -> str | None:
+    k = key(title)
+    c = cues()
+    if _has(k, c["section_assign"]):
+        return "assign"
+    if _has(k, c["section_skip"]):
+        return "skip"
+    if _has(k, c["section_tasks"]):
+        return "tasks"
+    return None
+
+
+def _sections(root: Node) -> list[tuple[Node, str | None]]:
+    """Top-level sections with their class; a heading over sub-sections ("B. NỘI DUNG ...") passes
+    its class to them."""
+    out = []
+
+    def visit(node: Node, inherited: str | None) -> None:
+        for c in node.children:
+            if c.block is None or c.kind == "para" and not c.children:
+                continue
+            if c.kind in ("roman", "upper", "para"):
+                cls = _section_class(c.text) or inherited
+                out.append((c, cls))
+            elif node is root:
+                out.append((c, _section_class(c.text)))
+
+    visit(root, None)
+    return out
+
+
+def _token(node: Node) -> str:
+    b = node.block
+    if b is None:
+        return ""
+    if b.kind in _BULLETS or b.marker is None:
+        same = [c for c in (node.parent.children if node.parent else []) if c.kind == b.kind]
+        return str(same.index(node) + 1)
+    return b.marker
+
+
+def _ref(path: list[Node]) -> str:
+    parts: list[str] = []
+    for n in path:
+        t = _token(n)
+        if parts and "." in t and t.startswith(parts[-1] + "."):
+            parts[-1] = t
+        elif t:
+            parts.append(t)
+    return ".".join(parts)
+
+
+def _details(node: Node) -> str:
+    """The item's text with its '+' details and its paragraphs joined."""
+    parts = [node.text]
+    for c in node.children:
+        if c.block is None or _labels_of(c) is not None:
+            continue
+        parts.append(_details(c) if c.kind in cues()["detail_kinds"] or c.kind == "para" else c.text)
+    return collapse(" ".join(parts))
+
+
+def _is_heading_only(node: Node) -> bool:
+    t = node.text.rstrip()
+    return t.endswith(":") or node.block.heading or (len(t.split()) <= 10 and not t.endswith((".", ";")))
+
+
+def _task_children(node: Node) -> list[Node]:
+    detail = set(cues()["detail_kinds"])
+    subs = [c for c in node.items() if _labels_of(c) is None]
+    if node.kind in _BULLETS + ("letter", "arabic", "dotted2", "dotted3") and subs and all(c.kind in detail for c in subs):
+        return []  # '+' lines detail the item above them
+    return subs
+
+
+def _make(node: Node, path: list[Node], labels: dict, group: str | None, layout: str,
+          text: str | None = None) -> RawTask:
+    text = text if text is not None else _details(node)
+    text, inline = bullets.inline_clauses(text)
+    fields = dict(labels)
+    for k, v in inline.items():
+        fields.setdefault(k, v)
+    return RawTask(ref=_ref(path) or None, text=collapse(text.lstrip("-–—+* ")), group=group,
+                   lead=fields.get("lead"), cooperate=fields.get("cooperate"), period=fields.get("period"),
+                   product=fields.get("product"), lines=(node.block.lines[0], node.last_line()), layout=layout)
+
+
+def _walk(node: Node, path: list[Node], labels: dict, group: str | None, out: list[RawTask]) -> None:
+    own = dict(labels)
+    for c in node.children:
+        lab = _labels_of(c) if c.block is not None else None
+        if lab:
+            own.update(lab)
+    subs = _task_children(node)
+    if not subs:
+        if node.block is None or _labels_of(node) is not None:
+            return
+        if node.kind == "para":
+            return
+        text = None
+        if _is_heading_only(node) and node.paras():
+            text = collapse(" ".join(p.text for p in node.paras()))
+        elif _is_heading_only(node) and node.block.heading:
+            return
+        out.append(_make(node, path, own, group, "letters" if node.kind == "letter" else "bullets", text))
+        return
+    heading = node.text if node.block is not None else group
+    for c in subs:
+        _walk(c, path + [c], own, heading or group, out)
+
+
+def section_tasks(doc: Document) -> list[RawTask]:
+    """Tasks of the task sections of a plan (LABELLED and INLINE layouts)."""
+    root = build_tree(read_blocks(doc))
+    sections = _sections(root)
+    has_tasks = any(cls == "tasks" for _, cls in sections)
+    out: list[RawTask] = []
+    for node, cls in sections:
+        if cls == "tasks" or (cls is None and not has_tasks and node.kind == "roman"):
+            before = len(out)
+            _walk(node, [node], {}, node.text, out)
+            del before
+    return out
+
+
+# -- assignment sections -------------------------------------------------------
+
+def _unit_heading(text: str) -> tuple[str, str] | None:
+    """(unit names, duty text after ':') when an item names a unit, else None."""
+    from .units import starts_with_unit
+
+    t = text.strip()
+    k = fold(t)
+    for p in sorted(cues()["unit_prefixes"], key=len, reverse=True):
+        if k.startswith(p + " "):
+            t = t[len(p) + 1:].strip()
+            break
+    head, sep, rest = t.partition(":")
+    head = head.strip()
+    if not head or len(head.split()) > 30 or not starts_with_unit(head):
+        return None
+    if not sep and (len(head.split()) > 14 or head.endswith((".", ";"))):
+        return None
+    return head.rstrip(" ."), rest.strip()
+
+
+def _duties(node: Node, path: list[Node], lead: str, out: list[RawTask]) -> None:
+    subs = [c for c in node.items() if _labels_of(c) is None]
+    detail = set(cues()["detail_kinds"])
+    duties = [c for c in subs if c.kind not in detail] or subs
+    if duties:
+        for c in duties:
+            u = _unit_heading(c.text)
+            if u and (c.items() or not u[1]) and c.kind not in _BULLETS:
+                _assign_node(c, path + [c], out)
+                continue
+            out.append(_make(c, path + [c], {"lead": lead}, None, "assignment"))
+        return
+    head = _unit_heading(node.text)
+    rest = head[1] if head else ""
+    text = collapse(" ".join([rest] + [p.text for p in node.paras()]))
+    if text:
+        out.append(_make(node, path, {"lead": lead}, None, "assignment", text))
+
+
+def _assign_node(node: Node, path: list[Node], out: list[RawTask]) -> None:
+    u = _unit_heading(node.text) if node.block is not None and node.kind != "para" else None
+    if u is not None:
+        _duties(node, path, u[0], out)
+        return
+    for c in node.items():
+        _assign_node(c, path + [c], out)
+
+
+def assignment_tasks(doc: Document) -> list[RawTask]:
+    """Duties of the assignment sections, unit by unit (ASSIGN layout)."""
+    root = build_tree(read_blocks(doc))
+    out: list[RawTask] = []
+    for node, cls in _sections(root):
+        if cls == "assign":
+            for c in node.items():
+                _assign_node(c, [c], out)
+    for t in out:
+        t.layout = "assignment"
+    return out

@@ -1,0 +1,360 @@
+"""The layout model: a document as blocks in reading order.
+
+Every loader (text, Markdown and web copies, HTML, PDF, DOCX) ends in one
+:class:`~.document.Document`; this module reads its lines once into blocks, and
+the task, label and assignment readers (:mod:`.items`, :mod:`.blocktables`) work
+on blocks, never on the line shapes of one source.
+
+A :class:`Block` is
+
+* ``item``: a numbered or bulleted paragraph; ``marker`` is its numbering token as
+  printed ("II", "1", "1.2", "a", "-", "+", "*", "(1)") and ``kind`` the family of
+  that token ("roman", "upper", "arabic", "dotted2", "dotted3", "letter", "paren",
+  "dash", "plus", "star");
+* ``para``: a paragraph without a marker;
+* ``table``: rows of cells (:class:`Cell` with its own line span). A Markdown pipe
+  table, cells one per line between lines holding only ``|`` (web copies of legal
+  portals), and the grids a loader kept (Word tables, ruled PDF tables) all become
+  the same rows.
+
+``heading`` says the block is printed as a heading: in capitals, or wholly bold in
+a Markdown copy. ``lines`` is the first and last source line (1-based). The text
+of a block is the normalised text (NFC, one tone placement) with markup removed
+and whitespace collapsed.
+
+How lines join into paragraphs depends on how the source breaks them, which is
+measured, not assumed: a Word file gives one line per paragraph; a web copy
+separates paragraphs by blank lines and wraps inside them; text extracted from a
+PDF wraps without blank lines, so a paragraph ends where the next line starts
+with a marker after a line that closed a sentence.
+
+>>> doc = Document.from_text("I. NHIỆM VỤ\\n\\n1. Tuyên truyền\\n\\n- Tổ chức hội nghị\\nquán triệt.\\n\\n| TT | Nội dung |\\n|---|---|\\n| 1 | Tập huấn |", "x.md")
+>>> [(b.kind, b.marker, b.text) for b in read_blocks(doc)][:3]
+[('roman', 'I', 'NHIỆM VỤ'), ('arabic', '1', 'Tuyên truyền'), ('dash', '-', 'Tổ chức hội nghị quán triệt.')]
+>>> read_blocks(doc)[3].rows[1][1].text
+'Tập huấn'
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .document import Document
+from .normalize import collapse
+
+#: Share of blank lines above which a text separates its paragraphs by blank lines.
+BLANK_SEPARATED = 0.15
+
+#: Most lines of one cell of a table written one cell per line; a longer run is body text.
+MAX_CELL_LINES = 25
+
+_ROMAN_VALID = {"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV"}
+_MARKERS = [
+    ("roman", re.compile(r"^(?:PHẦN|Phần|MỤC|Mục|CHƯƠNG|Chương)?\s*([IVX]{1,5})\s*[.):/-]\s*(?=\S)")),
+    ("dotted", re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,3})\.?\)?\s+(?=\S)")),
+    ("arabic", re.compile(r"^(\d{1,2})\s*[.)/]\s*(?=\S)")),
+    ("paren", re.compile(r"^\((\d{1,2}|[a-zđ])\)\s*(?=\S)")),
+    ("letter", re.compile(r"^([a-zđ])\s*\)\s*(?=\S)")),
+    ("upper", re.compile(r"^([A-DĐ])\s*[.)]\s+(?=[A-ZĐÀ-Ỹ])")),
+    ("dash", re.compile(r"^([-–—•·])\s*(?=[^\s\-–—])")),
+    ("plus", re.compile(r"^(\+)\s*(?=\S)")),
+    ("star", re.compile(r"^(\*)\s+(?=\S)")),
+]
+#: A lone decoration line ("-------", "***", "___").
+_RULE = re.compile(r"^\s*[-–—_*=.]{3,}\s*$")
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_PIPE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_LONE_PIPE = re.compile(r"^\s*\|\s*$")
+_SENTENCE_END = re.compile(r"[.;:!?)…]\s*$")
+_STRONG = {"roman", "upper", "dotted", "arabic", "letter", "paren"}
+
+# Markdown markup: emphasis, headings, escapes, images and links (text kept).
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*")
+_MD_BOLD = re.compile(r"\*\*|__")
+_MD_ITALIC = re.compile(r"(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_HTML_TAG = re.compile(r"</?(?:br|span|sup|sub|b|i|u|strong|em|p|div)\b[^>]*>", re.IGNORECASE)
+
+
+def strip_markup(line: str) -> str:
+    """A line without Markdown and inline HTML markup (its words and numbering kept).
+
+    >>> strip_markup("**II. NHIỆM VỤ** \\\\- *Căn cứ* [Luật](http://x)")
+    'II. NHIỆM VỤ - Căn cứ Luật'
+    """
+    s = _MD_HEADING.sub("", line)
+    s = _MD_LINK.sub(r"\1", s)
+    s = _HTML_TAG.sub(" ", s)
+    s = _MD_BOLD.sub("", s)
+    s = _MD_ITALIC.sub("", s)
+    s = _MD_ESCAPE.sub(r"\1", s)
+    return s.replace("\u00a0", " ").rstrip()
+
+
+@dataclass
+class Cell:
+    text: str
+    lines: tuple[int, int]
+
+
+@dataclass
+class Block:
+    """One block of the layout model (see the module docstring)."""
+
+    kind: str
+    text: str
+    lines: tuple[int, int]
+    marker: str | None = None
+    heading: bool = False
+    bold: bool = False
+    rows: list[list[Cell]] = field(default_factory=list)
+
+    @property
+    def is_table(self) -> bool:
+        return self.kind == "table"
+
+    @property
+    def is_item(self) -> bool:
+        return self.kind not in ("para", "table")
+
+
+def marker_of(text: str) -> tuple[str, str, str] | None:
+    """(kind, token, rest) of a text that starts with a numbering or bullet token.
+
+    >>> marker_of("1.2. Tập huấn")
+    ('dotted2', '1.2', 'Tập huấn')
+    >>> marker_of("II. NHIỆM VỤ")
+    ('roman', 'II', 'NHIỆM VỤ')
+    >>> marker_of("2025 - 2030") is None
+    True
+    """
+    s = text.lstrip()
+    for kind, rx in _MARKERS:
+        m = rx.match(s)
+        if not m:
+            continue
+        token = m.group(1)
+        if kind == "roman" and token not in _ROMAN_VALID:
+            continue
+        if kind == "dash" and _RULE.match(s):
+            return None
+        if kind == "dotted":
+            kind = f"dotted{token.count('.') + 1}"
+        return kind, token, s[m.end():].strip()
+    return None
+
+
+def is_caps(text: str) -> bool:
+    """Text printed in capitals (a heading), judged on its letters."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def _split_pipe_row(line: str) -> list[str]:
+    s = line.strip()
+    if s.startswith("|"):
+        s = s[1:]
+    if s.endswith("|"):
+        s = s[:-1]
+    return [strip_markup(c).strip() for c in re.split(r"(?<!\\)\|", s)]
+
+
+def _table_block(rows: list[list[Cell]]) -> Block:
+    first = rows[0][0].lines[0] if rows and rows[0] else 0
+    last = rows[-1][-1].lines[1] if rows and rows[-1] else first
+    text = " ".join(c.text for r in rows for c in r if c.text)
+    return Block(kind="table", text=collapse(text), lines=(first, last), rows=rows)
+
+
+def _grid_block(grid) -> Block:
+    rows = []
+    for cells, span in zip(grid.rows, grid.lines):
+        rows.append([Cell(collapse(strip_markup(c)), tuple(span)) for c in cells])
+    return _table_block(rows)
+
+
+def _pipe_table(lines: list[str], i: int) -> tuple[Block | None, int]:
+    """A Markdown pipe table starting at index i (0-based): (block, next index)."""
+    rows: list[list[Cell]] = []
+    j = i
+    while j < len(lines) and _PIPE_ROW.match(lines[j]) and lines[j].count("|") >= 2:
+        if not _PIPE_SEP.match(lines[j]):
+            rows.append([Cell(collapse(c), (j + 1, j + 1)) for c in _split_pipe_row(lines[j])])
+        j += 1
+    if len(rows) < 1 or (j - i) < 2 and max(len(r) for r in rows) < 2:
+        return None, i
+    return _table_block(rows), j
+
+
+def _cell_table(lines: list[str], i: int) -> tuple[Block | None, int]:
+    """Cells one per line between lines holding only '|' (web copies), from index i.
+
+    Tokens are '|' lines and chunks of content lines; a row is '|' followed by N
+    cells each closed by '|' (an empty cell is two '|' in a row). N is the number of
+    cells of the first row, which ends at the first doubled '|'.
+    """
+    toks: list[tuple[str, int, int, str]] = []  # ("|" or "c", first, last, text)
+    j = i
+    while j < len(lines):
+        s = lines[j]
+        if _LONE_PIPE.match(s):
+            toks.append(("|", j + 1, j + 1, ""))
+            j += 1
+            continue
+        if not s.strip():
+            j += 1
+            continue
+        k = j
+        parts = []
+        while k < len(lines) and lines[k].strip() and not _LONE_PIPE.match(lines[k]):
+            parts.append(strip_markup(lines[k]))
+            k += 1
+        if k - j > MAX_CELL_LINES:
+            break  # a whole passage between two '|' lines: body text, not a cell
+        nxt = k
+        while nxt < len(lines) and not lines[nxt].strip():
+            nxt += 1
+        if nxt >= len(lines) or not _LONE_PIPE.match(lines[nxt]):
+            break  # content not closed by '|': the table ended before it
+        toks.append(("c", j + 1, k, collapse(" ".join(parts))))
+        j = k
+    while toks and toks[-1][0] == "c":
+        toks.pop()
+    if sum(1 for t in toks if t[0] == "c") < 2:
+        return None, i
+    end = toks[-1][1]  # last '|' line (1-based)
+    # Number of columns: cells before the first doubled '|' after the opening one.
+    p = 0
+    while p < len(toks) and toks[p][0] == "|":
+        p += 1
+    ncols = 0
+    q = p
+    while q < len(toks):
+        if toks[q][0] == "c":
+            ncols += 1
+            q += 1
+            continue
+        if q + 1 < len(toks) and toks[q + 1][0] == "|":
+            break
+        q += 1
+    ncols = max(ncols, 1)
+    rows: list[list[Cell]] = []
+    q = p - 1 if p > 0 else 0  # index of the opening '|'
+    while q < len(toks):
+        if toks[q][0] != "|":
+            q += 1
+            continue
+        q += 1  # past the row's opening '|'
+        row: list[Cell] = []
+        while len(row) < ncols and q < len(toks):
+            if toks[q][0] == "c":
+                row.append(Cell(toks[q][3], (toks[q][1], toks[q][2])))
+                q += 1
+                if q < len(toks) and toks[q][0] == "|":
+                    q += 1
+            else:  # an empty cell
+                row.append(Cell("", (toks[q][1], toks[q][1])))
+                q += 1
+        if any(c.text for c in row):
+            rows.append(row)
+        # the next '|' opens the next row
+    if not rows:
+        return None, i
+    return _table_block(rows), end
+
+
+def _starts_block(text: str, raw: str, prev: str, by_blank: bool) -> bool:
+    """Whether a line starts a new block instead of going on with the paragraph before it."""
+    m = marker_of(text)
+    closed = bool(_SENTENCE_END.search(prev))
+    strong = m is not None and m[0].rstrip("0123456789") in _STRONG
+    if by_blank:
+        # Paragraphs end at blank lines; inside one, only a numbered line after a closed sentence
+        # starts a new one (a wrapped line may begin with "-").
+        return strong and closed
+    if strong:
+        return True
+    if m is not None and (closed or m[2][:1].isupper()):
+        return True
+    if raw.lstrip().startswith("**") and closed:
+        return True
+    # A line in capitals after a sentence, or a sentence after a short heading in capitals.
+    return len(prev) < 150 and is_caps(prev) != is_caps(text) and (closed or is_caps(prev))
+
+
+def _source_lines(doc: Document) -> list[str]:
+    marked = getattr(doc, "marked_lines", None)
+    return marked if marked else doc.lines
+
+
+def read_blocks(doc: Document) -> list[Block]:
+    """The blocks of a document in reading order (cached on the document)."""
+    cached = getattr(doc, "_blocks", None)
+    if cached is not None:
+        return cached
+    lines = _source_lines(doc)
+    blank = sum(1 for x in lines if not x.strip())
+    per_line = getattr(doc, "paragraph_lines", False)
+    by_blank = not per_line and blank >= BLANK_SEPARATED * max(1, len(lines) - blank)
+    blocks: list[Block] = []
+    cur: list[tuple[int, str, str]] = []  # (line no, cleaned text, marked text)
+
+    def flush() -> None:
+        if not cur:
+            return
+        first, last = cur[0][0], cur[-1][0]
+        text = collapse(" ".join(c[1] for c in cur))
+        marked = " ".join(c[2].strip() for c in cur).strip()
+        bold = marked.startswith(("**", "__")) and marked.rstrip(" :.").endswith(("**", "__"))
+        m = marker_of(text)
+        if m:
+            kind, token, rest = m
+            blocks.append(Block(kind=kind, text=rest, lines=(first, last), marker=token,
+                                heading=bold or is_caps(rest), bold=bold))
+        elif text:
+            blocks.append(Block(kind="para", text=text, lines=(first, last), heading=bold or is_caps(text),
+                                bold=bold))
+        cur.clear()
+
+    i = 0
+    while i < len(lines):
+        raw = lines[i]
+        if _PIPE_ROW.match(raw) and raw.count("|") >= 3:
+            tb, j = _pipe_table(lines, i)
+            if tb is not None:
+                flush()
+                blocks.append(tb)
+                i = j
+                continue
+        if _LONE_PIPE.match(raw):
+            tb, end = _cell_table(lines, i)
+            flush()
+            if tb is not None:
+                blocks.append(tb)
+                i = end
+                continue
+            i += 1
+            continue
+        text = collapse(strip_markup(raw))
+        if not text or _RULE.match(raw):
+            if by_blank or not text:
+                flush()
+            i += 1
+            continue
+        if per_line:
+            flush()
+        elif cur and _starts_block(text, raw, cur[-1][1], by_blank):
+            flush()
+        cur.append((i + 1, text, raw))
+        i += 1
+    flush()
+    grids = [_grid_block(g) for g in getattr(doc, "grids", None) or [] if g.rows]
+    if grids:
+        # A loader renders its grids into the text too; the grid's cells win over those lines.
+        spans = [g.lines for g in grids]
+        blocks = [b for b in blocks if not any(a <= b.lines[0] and b.lines[1] <= z for a, z in spans)]
+        blocks.extend(grids)
+    blocks.sort(key=lambda b: b.lines)
+    doc._blocks = blocks
+    return blocks
