@@ -44,12 +44,14 @@ from .normalize import collapse, fold
 LEXICON = Path(__file__).resolve().parent / "lexicon" / "layout_cues.json"
 FIELDS = ("lead", "cooperate", "period", "product")
 _BULLETS = ("dash", "plus", "star")
+#: Numbering families that always open the outer levels, outermost first.
+_TOP = ("upper", "roman")
 
 
 @lru_cache(maxsize=1)
 def cues() -> dict:
     return read_json(LEXICON, ("section_skip", "section_assign", "section_tasks", "label_headings",
-                               "table_columns", "table_ref", "table_not_lead", "detail_kinds", "unit_prefixes"),
+                               "table_columns", "body_end", "table_ref", "table_not_lead", "detail_kinds", "unit_prefixes"),
                      "layout cue lexicon")
 
 
@@ -101,6 +103,13 @@ def build_tree(blocks: list[Block]) -> Node:
         if b.is_table:
             continue
         node = Node(b)
+        if _is_end(b):
+            # "Nơi nhận:" and the signature close the body: nothing after them is a task.
+            stack = [root]
+            node.parent = root
+            root.children.append(node)
+            stack.append(node)
+            continue
         if b.kind == "para":
             if b.heading and len(b.text) < 120 and not b.text.endswith((".", ";", ",")) and is_caps(b.text):
                 # A heading in capitals without a number ("KẾ HOẠCH", "PHỤ LỤC") starts anew at the top.
@@ -113,13 +122,22 @@ def build_tree(blocks: list[Block]) -> Node:
             parent.children.append(node)
             continue
         kinds = [n.kind for n in stack[1:]]
-        if b.kind in kinds:
+        if b.kind in _TOP:
+            # Parts and Roman sections are always the outer levels, whatever came before them.
+            while len(stack) > 1 and (stack[-1].kind not in _TOP or _TOP.index(stack[-1].kind) >= _TOP.index(b.kind)):
+                stack.pop()
+        elif b.kind in kinds:
             del stack[kinds.index(b.kind) + 1:]
         parent = stack[-1]
         node.parent = parent
         parent.children.append(node)
         stack.append(node)
     return root
+
+
+def _is_end(b: Block) -> bool:
+    k = key(b.text)
+    return any(k.startswith(c) for c in cues()["body_end"])
 
 
 def _label_name(text: str) -> str | None:
@@ -163,6 +181,8 @@ def _labels_of(node: Node) -> dict | None:
 def _section_class(title: str) -> str | None:
     k = key(title)
     c = cues()
+    if any(k.startswith(e) for e in c["body_end"]):
+        return "skip"
     if _has(k, c["section_assign"]):
         return "assign"
     if _has(k, c["section_skip"]):
@@ -276,9 +296,12 @@ def section_tasks(doc: Document) -> list[RawTask]:
     root = build_tree(read_blocks(doc))
     sections = _sections(root)
     has_tasks = any(cls == "tasks" for _, cls in sections)
+    has_assign = any(cls == "assign" for _, cls in sections)
     out: list[RawTask] = []
     for node, cls in sections:
-        if cls == "tasks" or (cls is None and not has_tasks and node.kind == "roman"):
+        # A section whose title names no kind holds tasks beside the plan's task sections; in a
+        # plan without one, only when no section assigns the work unit by unit either.
+        if cls == "tasks" or (cls is None and node.kind == "roman" and (has_tasks or not has_assign)):
             before = len(out)
             _walk(node, [node], {}, node.text, out)
             del before

@@ -52,7 +52,7 @@ _ROMAN_VALID = {"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI
 _MARKERS = [
     ("roman", re.compile(r"^(?:PHẦN|Phần|MỤC|Mục|CHƯƠNG|Chương)?\s*([IVX]{1,5})\s*[.):/-]\s*(?=\S)")),
     ("dotted", re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,3})\.?\)?\s+(?=\S)")),
-    ("arabic", re.compile(r"^(\d{1,2})\s*[.)/]\s*(?=\S)")),
+    ("arabic", re.compile(r"^(\d{1,2})\s*(?:[.)]|/(?=\s))\s*(?=\S)")),
     ("paren", re.compile(r"^\((\d{1,2}|[a-zđ])\)\s*(?=\S)")),
     ("letter", re.compile(r"^([a-zđ])\s*\)\s*(?=\S)")),
     ("upper", re.compile(r"^([A-DĐ])\s*[.)]\s+(?=[A-ZĐÀ-Ỹ])")),
@@ -272,7 +272,7 @@ def _starts_block(text: str, raw: str, prev: str, by_blank: bool) -> bool:
     if by_blank:
         # Paragraphs end at blank lines; inside one, only a numbered line after a closed sentence
         # starts a new one (a wrapped line may begin with "-").
-        return strong and closed
+        return m is not None and (closed and (strong or m[2][:1].isupper()) or m[2][:1].isupper() and not prev.endswith(","))
     if strong:
         return True
     if m is not None and (closed or m[2][:1].isupper()):

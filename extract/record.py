@@ -47,6 +47,19 @@ def _task(raw: RawTask, plan: dict) -> dict:
     }
 
 
+#: An assignment section replaces task items that name no unit when it lists at least this
+#: share of their number of duties.
+ASSIGN_SHARE = 0.5
+#: ... and when fewer than this share of the items name a unit.
+NAMED_SHARE = 0.15
+
+
+def _not_in(items_: list[RawTask], rows: list[RawTask]) -> list[RawTask]:
+    """Items whose lines lie outside every table row (a table's cells are not items)."""
+    spans = [r.lines for r in rows]
+    return [t for t in items_ if not any(a <= t.lines[0] <= z for a, z in spans)]
+
+
 def read_tasks(doc: Document) -> list[RawTask]:
     """The raw tasks of a plan, by the first layout that yields any (``ANNOTATION.md`` section 2).
 
@@ -57,13 +70,18 @@ def read_tasks(doc: Document) -> list[RawTask]:
     3. ASSIGN: duties listed unit by unit in the assignment sections, only when the plan
        has no task of another layout.
     """
-    found = blocktables.table_tasks(doc)
-    if found:
-        return found
-    found = grids.best_rows(doc, tables.extract_table_tasks(doc))
-    if found:
-        return found
-    return items.section_tasks(doc) or items.assignment_tasks(doc)
+    table = blocktables.table_tasks(doc) or grids.best_rows(doc, tables.extract_table_tasks(doc))
+    narrative = items.section_tasks(doc)
+    if table:
+        # Items that restate table rows are the same tasks; the others are tasks of their own.
+        return table + _not_in(narrative, table)
+    assigned = items.assignment_tasks(doc)
+    named = sum(1 for t in narrative if t.lead or t.cooperate or any(units.subject_units(t.text)))
+    if narrative and assigned and len(assigned) >= ASSIGN_SHARE * len(narrative) and named < NAMED_SHARE * len(narrative):
+        # Items that name no unit at all describe the work; the section that assigns it unit by
+        # unit holds the tasks.
+        return assigned
+    return narrative or assigned
 
 
 def extract_document(doc: Document) -> dict:
