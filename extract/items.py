@@ -145,7 +145,7 @@ def _label_name(text: str) -> str | None:
     k = key(text)
     for name in FIELDS:
         for cue in sorted(cues()["label_headings"][name], key=len, reverse=True):
-            if k == cue:
+            if k == key(cue):
                 return name
     return None
 
@@ -244,7 +244,7 @@ def _details(node: Node) -> str:
 
 def _is_heading_only(node: Node) -> bool:
     t = node.text.rstrip()
-    return t.endswith(":") or node.block.heading or (len(t.split()) <= 10 and not t.endswith((".", ";")))
+    return t.endswith(":") or node.block.heading or not t.endswith((".", ";", "!", "?", "…"))
 
 
 def _task_children(node: Node) -> list[Node]:
@@ -261,10 +261,18 @@ def _make(node: Node, path: list[Node], labels: dict, group: str | None, layout:
     text, inline = bullets.inline_clauses(text)
     fields = dict(labels)
     for k, v in inline.items():
+        if k in ("lead", "cooperate") and not _names_unit(v):
+            continue  # "Kiểm tra việc chủ trì ..." names an activity, not a unit
         fields.setdefault(k, v)
     return RawTask(ref=_ref(path) or None, text=collapse(text.lstrip("-–—+* ")), group=group,
                    lead=fields.get("lead"), cooperate=fields.get("cooperate"), period=fields.get("period"),
                    product=fields.get("product"), lines=(node.block.lines[0], node.last_line()), layout=layout)
+
+
+def _names_unit(text: str) -> bool:
+    from .units import starts_with_unit
+
+    return starts_with_unit(text)
 
 
 def _walk(node: Node, path: list[Node], labels: dict, group: str | None, out: list[RawTask]) -> None:

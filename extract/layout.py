@@ -45,6 +45,10 @@ from .normalize import collapse
 #: Share of blank lines above which a text separates its paragraphs by blank lines.
 BLANK_SEPARATED = 0.15
 
+#: Share of one-line runs between blank lines above which a text is double-spaced.
+DOUBLE_SPACED = 0.85
+#: A line shorter than this share of the usual full line ends its paragraph (PDF text).
+SHORT_LINE = 0.65
 #: Most lines of one cell of a table written one cell per line; a longer run is body text.
 MAX_CELL_LINES = 25
 
@@ -264,7 +268,22 @@ def _cell_table(lines: list[str], i: int) -> tuple[Block | None, int]:
     return _table_block(rows), end
 
 
-def _starts_block(text: str, raw: str, prev: str, by_blank: bool) -> bool:
+def _double_spaced(lines: list[str]) -> bool:
+    """Text extracted from a PDF with a blank line after every line: paragraphs cannot be told
+    by blank lines there."""
+    runs, run = [], 0
+    for x in lines:
+        if x.strip():
+            run += 1
+        elif run:
+            runs.append(run)
+            run = 0
+    if run:
+        runs.append(run)
+    return len(runs) >= 20 and sum(1 for r in runs if r == 1) >= DOUBLE_SPACED * len(runs)
+
+
+def _starts_block(text: str, raw: str, prev: str, by_blank: bool, width: int = 0) -> bool:
     """Whether a line starts a new block instead of going on with the paragraph before it."""
     m = marker_of(text)
     closed = bool(_SENTENCE_END.search(prev))
@@ -279,6 +298,8 @@ def _starts_block(text: str, raw: str, prev: str, by_blank: bool) -> bool:
         return True
     if raw.lstrip().startswith("**") and closed:
         return True
+    if width and len(prev) < SHORT_LINE * width and text[:1].isupper():
+        return True  # the line before ended its paragraph well before the margin
     # A line in capitals after a sentence, or a sentence after a short heading in capitals.
     return len(prev) < 150 and is_caps(prev) != is_caps(text) and (closed or is_caps(prev))
 
@@ -296,7 +317,10 @@ def read_blocks(doc: Document) -> list[Block]:
     lines = _source_lines(doc)
     blank = sum(1 for x in lines if not x.strip())
     per_line = getattr(doc, "paragraph_lines", False)
-    by_blank = not per_line and blank >= BLANK_SEPARATED * max(1, len(lines) - blank)
+    spaced = not per_line and _double_spaced(lines)
+    by_blank = not per_line and not spaced and blank >= BLANK_SEPARATED * max(1, len(lines) - blank)
+    lengths = sorted(len(x.strip()) for x in lines if x.strip())
+    width = lengths[int(0.8 * (len(lengths) - 1))] if lengths else 0
     blocks: list[Block] = []
     cur: list[tuple[int, str, str]] = []  # (line no, cleaned text, marked text)
 
@@ -318,6 +342,7 @@ def read_blocks(doc: Document) -> list[Block]:
         cur.clear()
 
     i = 0
+    gap = False
     while i < len(lines):
         raw = lines[i]
         if _PIPE_ROW.match(raw) and raw.count("|") >= 3:
@@ -338,13 +363,21 @@ def read_blocks(doc: Document) -> list[Block]:
             continue
         text = collapse(strip_markup(raw))
         if not text or _RULE.match(raw):
-            if by_blank or not text:
+            if _RULE.match(raw):
                 flush()
+            elif not spaced:
+                gap = True
             i += 1
             continue
+        if gap:
+            gap = False
+            # A blank line ends the paragraph, unless the text goes on in lower case after it
+            # (a page break inside a sentence).
+            if not (cur and (text[:1].islower() or text[:1].isdigit()) and marker_of(text) is None):
+                flush()
         if per_line:
             flush()
-        elif cur and _starts_block(text, raw, cur[-1][1], by_blank):
+        elif cur and _starts_block(text, raw, cur[-1][1], by_blank, width):
             flush()
         cur.append((i + 1, text, raw))
         i += 1

@@ -243,6 +243,29 @@ def _dash(m: re.Match) -> str:
     return " – " if right.lstrip()[:1].isupper() else " - "
 
 
+@lru_cache(maxsize=1)
+def _verb_rx() -> re.Pattern:
+    verbs = sorted(lexicon()["subject_verbs"]["lead"] + lexicon()["subject_verbs"]["cooperate"], key=len, reverse=True)
+    return re.compile(r"\s(?:" + "|".join(re.escape(v) for v in verbs) + r")(?!\w)")
+
+
+def _cut_at_verb(name: str) -> str:
+    """A unit name without the duty a cell goes on with ("Sở Y tế chủ trì hướng dẫn" -> "Sở Y tế").
+    Verbs are matched in lower case only: in a name they are capitalised ("Sở Xây dựng").
+
+    >>> _cut_at_verb("Sở Khoa học và Công nghệ chủ trì hướng dẫn"), _cut_at_verb("Sở Xây dựng")
+    ('Sở Khoa học và Công nghệ', 'Sở Xây dựng')
+    """
+    for m in _verb_rx().finditer(name):
+        before = name[: m.start()].split()
+        if before and before[-1].lower() in lexicon()["collective_starts"]:
+            continue  # "các tổ chức trong nước": a noun here, not a verb
+        if len(before) >= 2 and _head(name[: m.start()]) is not None:
+            return name[: m.start()]
+        break
+    return name
+
+
 @lru_cache(maxsize=16384)
 def clean_name(name: str) -> str:
     """One unit name as the schema writes it.
@@ -257,6 +280,7 @@ def clean_name(name: str) -> str:
     """
     name = collapse(_PAREN.sub("", name))
     name = re.sub(r"^(?:và|với|cùng)\s+", "", name, flags=re.IGNORECASE)
+    name = _cut_at_verb(name)
     name = name.strip(" ,;.:-–—*+•")
     if not name:
         return ""
