@@ -134,3 +134,69 @@ def table_tasks(doc: Document) -> list[RawTask]:
         if block.is_table:
             out.extend(_table(block, ("", None)))
     return out
+
+
+_VALUE = re.compile(r"(≤|≥|<=|>=|<|>|tối thiểu|ít nhất|trên|dưới)?\s*(\d+(?:[.,]\d+)?)\s*(%)?", re.IGNORECASE)
+_FLOOR = ("≥", ">=", ">", "tối thiểu", "ít nhất", "trên")
+
+
+def _indicator_roles(cells: list[str]) -> dict[str, int] | None:
+    spec = cues()["indicator_columns"]
+    roles: dict[str, int] = {}
+    for i, cell in enumerate(cells):
+        k = key(cell)
+        if not k:
+            continue
+        if "unit" not in roles and k in spec["unit"]:
+            roles["unit"] = i
+        elif "indicator" not in roles and _has(k, spec["indicator"]):
+            roles["indicator"] = i
+        elif "result" not in roles and _has(k, spec["result"]):
+            roles["result"] = i
+    return roles if len(roles) == 3 else None
+
+
+def indicator_objectives(doc: Document) -> list[dict]:
+    """Objectives of the plan's indicator tables: one per value of a row's result cell.
+
+    An indicator table has an indicator column, a unit-of-measure column ("Đơn vị") and a
+    result column ("Kết quả", "Mục tiêu"); it is not a task table (no lead column).
+
+    >>> doc = Document.from_text("| TT | Chỉ tiêu | Đơn vị | Kết quả |\\n|---|---|---|---|\\n| 1 | Xếp hạng | Thứ bậc | ≤ 3 Đông Nam Á; ≤ 50 Thế giới |", "x.md")
+    >>> [(o["value"], o["unit"], o["at_least"]) for o in indicator_objectives(doc)]
+    [(3, 'Thứ bậc', False), (50, 'Thứ bậc', False)]
+    """
+    out: list[dict] = []
+    for block in read_blocks(doc):
+        if not block.is_table:
+            continue
+        roles, rows = None, block.rows
+        for idx, row in enumerate(rows[:3]):
+            texts = [c.text for c in row]
+            if header_roles(texts):
+                roles = None
+                break
+            roles = _indicator_roles(texts)
+            if roles:
+                rows = rows[idx + 1:]
+                break
+        if not roles:
+            continue
+        group = None
+        for row in rows:
+            def cell(name):
+                i = roles[name]
+                return row[i].text.strip() if i < len(row) else ""
+            indicator, unit, result = cell("indicator"), cell("unit"), cell("result")
+            if indicator and not unit and not result:
+                group = indicator
+                continue
+            if not result or not unit:
+                continue
+            for m in _VALUE.finditer(result):
+                value = float(m.group(2).replace(",", "."))
+                value = int(value) if value.is_integer() else value
+                text = f"{group}: {indicator}: {result} ({unit})" if group else f"{indicator}: {result} ({unit})"
+                out.append({"value": value, "unit": unit, "per": None,
+                            "at_least": bool(m.group(1)) and m.group(1).lower() in _FLOOR, "text": collapse(text)})
+    return out

@@ -89,13 +89,16 @@ def extract_document(doc: Document) -> dict:
     plan = meta.extract_plan(doc)
     refs, lineage = references.extract_references(doc, plan)
     raw_tasks = read_tasks(doc)
+    from .diagnostics import task_warnings  # issue #11: a tasks section that yields nothing is said
+
     return {
         "source": doc.source,
         "plan": plan,
         "references": refs,
         "lineage": lineage,
-        "objectives": targets.extract_objectives(doc),
+        "objectives": targets.extract_objectives(doc) + blocktables.indicator_objectives(doc),
         "tasks": [_task(r, plan) for r in raw_tasks],
+        "warnings": task_warnings(doc, raw_tasks),
         "extractor": EXTRACTOR_VERSION,
     }
 
