@@ -10,9 +10,13 @@ Matching rules (the ones of issue #2):
   of the gold file counts neither way.
 * Lead and cooperating units are compared per matched task as sets of folded
   names (micro-averaged); targets per matched task by (value, unit); objectives,
-  references (by number) and lineage edges per document.
+  references (by number) and lineage edges per document. The units and targets of a
+  gold task that no predicted task matches are missed (false negatives): a set in
+  which no task is found scores 0 on them, not 1 (issue #11, "honest scores").
 * theme, training, start, end, recurring: accuracy over matched tasks; each plan
   field: accuracy over documents.
+* Task recall per document (:meth:`Scores.documents_table`), so that a document of
+  which nothing was read stands out in a good total.
 
 >>> prf(3, 4, 5)["f1"]
 0.667
@@ -153,6 +157,13 @@ class Scores:
             self.counts["targets"].add_sets(_targets(p.get("targets")), _targets(g.get("targets")))
             for f in TASK_FIELDS:
                 self.acc(f).add(p.get(f) == g.get(f))
+        matched_g = {j for _, j in pairs}
+        for j, g in enumerate(gtasks):
+            if j not in matched_g:
+                # A task not found loses its units and targets too.
+                self.counts["lead"].fn += len(_units(g.get("lead")))
+                self.counts["cooperate"].fn += len(_units(g.get("cooperate")))
+                self.counts["targets"].fn += len(_targets(g.get("targets")))
         self.counts["objectives"].add_sets(_targets(pred.get("objectives")), _targets(gold.get("objectives")))
         self.counts["references"].add_sets(
             {fold(r.get("number", "")) for r in pred.get("references", [])},
@@ -168,7 +179,8 @@ class Scores:
         for f in PLAN_FIELDS:
             self.acc("plan." + f).add(_plan_value(pp.get(f)) == _plan_value(gp.get(f)))
         self.per_doc.append({"source": gold.get("source"), "tasks_pred": len(ptasks),
-                             "tasks_gold": len(gtasks), "matched": len(pairs), "unmatched_pred": fp})
+                             "tasks_gold": len(gtasks), "matched": len(pairs), "unmatched_pred": fp,
+                             "recall": prf(len(pairs), len(ptasks), len(gtasks))["r"]})
 
     def summary(self) -> dict:
         out = {name: c.prf() for name, c in self.counts.items()}
@@ -186,6 +198,15 @@ class Scores:
             rows.append(f"{name:<16} {'-' if v is None else f'{v:.3f}':>20}  ({a.right}/{a.total})")
         return "\n".join(rows)
 
+    def documents_table(self) -> str:
+        """Task recall per document: document, gold tasks, found (predicted), matched, recall."""
+        width = max([len("document")] + [len(str(d["source"])) for d in self.per_doc])
+        rows = [f"{'document':<{width}} {'gold':>5} {'found':>5} {'matched':>7} {'recall':>6}"]
+        for d in self.per_doc:
+            rows.append(f"{d['source']:<{width}} {d['tasks_gold']:>5} {d['tasks_pred']:>5} {d['matched']:>7} "
+                        f"{d['recall']:>6.3f}")
+        return "\n".join(rows)
+
 
 def _plan_value(v):
     return fold(v) if isinstance(v, str) else v
@@ -199,6 +220,38 @@ def load_gold(gold_dir: Path) -> list[dict]:
         if isinstance(data, dict) and "source" in data and "tasks" in data:
             records.append(data)
     return records
+
+
+def predictions(golds: list[dict], folders: list[Path], pred_dir: Path | None = None) -> tuple[dict, list[str]]:
+    """The records to score: read from ``pred_dir`` (``<stem>.json``), or extracted from the
+    document each gold file names, found in the first of ``folders`` that has it, exactly as
+    ``planlineage extract`` reads it.
+
+    RETURNS (tuple): (source -> record, notes). A document the extractor refuses (e.g. "is not
+    a plan") is scored as an empty record and named in ``notes``; so is a missing prediction.
+    """
+    from .errors import ExtractionError
+    from .record import extract_file
+
+    preds: dict = {}
+    notes: list = []
+    for g in golds:
+        src = g["source"]
+        if pred_dir is not None:
+            p = Path(pred_dir) / (Path(src).stem + ".json")
+            preds[src] = json.loads(p.read_text(encoding="utf-8")) if p.exists() else {}
+            if not p.exists():
+                notes.append(f"{p}: no prediction; {src} is scored as nothing found")
+            continue
+        path = next((Path(f) / src for f in folders if (Path(f) / src).exists()), None)
+        if path is None:
+            raise ExtractionError(src, f"document not found in {' or '.join(map(str, folders))}")
+        try:
+            preds[src] = extract_file(path)
+        except ExtractionError as e:
+            preds[src] = {}
+            notes.append(f"{e}; scored as nothing found")
+    return preds, notes
 
 
 def score(preds: dict[str, dict], golds: list[dict]) -> Scores:
