@@ -6,8 +6,8 @@ plans and what they give:
 
 * a span of years "2026 - 2030", "2025-2030", "giai đoạn 2026-2030"
   -> start "2026", end "2030";
-* a deadline "Quý III/2025", "Quý III năm 2025" -> end "2025-Q3"; "Tháng 9/2025"
-  -> end "2025-09-30"; "31/12/2025" -> end "2025-12-31"; "Năm 2025", "đến năm 2030"
+* a deadline "Quý III/2025", "Quý III năm 2025" -> end "2025-Q3"; "Tháng 9/2025", "9/2025"
+  -> end "2025-09"; "31/12/2025" -> end "2025-12-31"; "Năm 2025", "đến năm 2030"
   -> end "2025" / "2030";
 * an open span "Năm 2025 và những năm tiếp theo", "Từ năm 2025" -> start "2025", end null;
 * a condition "Sau khi Đề án ... ban hành", "Theo kế hoạch ...", "đột xuất" -> no date;
@@ -112,9 +112,7 @@ def _point(kind: str, text: str) -> str | None:
     if kind in ("month", "date"):
         small = [int(n) for n in nums if n.isdigit() and len(n) <= 2]
         if kind == "month" and small:
-            month = small[-1]
-            day = calendar.monthrange(int(year), month)[1]
-            return f"{year}-{month:02d}-{day:02d}"
+            return f"{year}-{small[-1]:02d}"
         if kind == "date" and len(small) >= 2:
             day, month = small[-2], small[-1]
             try:
@@ -131,7 +129,7 @@ def parse_dates(text: str | None) -> tuple[str | None, str | None]:
     """Start and end of a time expression.
 
     text (str | None): the time cell or clause (normalised).
-    RETURNS (tuple): (start, end), each "YYYY", "YYYY-Qn", "YYYY-MM-DD" or None.
+    RETURNS (tuple): (start, end), each "YYYY", "YYYY-Qn", "YYYY-MM" (a month), "YYYY-MM-DD" or None.
 
     >>> parse_dates("2025-2030"), parse_dates("Năm 2025 và những năm tiếp theo")
     (('2025', '2030'), ('2025', None))
@@ -169,6 +167,9 @@ def parse_dates(text: str | None) -> tuple[str | None, str | None]:
         between = text[first_end:a].strip().lower()
         if k in ("quarter", "month", "date", "year") and between in ("-", "–", "đến", "tới", "đến hết"):
             return end, _point(k, text[a:b])
+    # "Từ ngày 15/3/2026 đến ngày bầu cử": a start, and an end that is not a date.
+    if re.search(r"(?:^|\s)từ\s*$", text[:first_start].lower()):
+        return end, None
     return None, end
 
 

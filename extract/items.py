@@ -269,6 +269,20 @@ def _make(node: Node, path: list[Node], labels: dict, group: str | None, layout:
                    product=fields.get("product"), lines=(node.block.lines[0], node.last_line()), layout=layout)
 
 
+def _heading_time(text: str) -> str | None:
+    """The time words of a group heading: from its first date to its last."""
+    from .dates import _DATE_KINDS, time_spans
+
+    spans = [(a, b) for k, a, b in time_spans(text) if k in _DATE_KINDS]
+    if not spans:
+        return None
+    start, end = spans[0][0], spans[-1][1]
+    m = re.search(r"(?:từ|trong|trước|đến)\s+$", text[:start], re.IGNORECASE)
+    if m:
+        start = m.start()
+    return text[start:end].strip()
+
+
 def _names_unit(text: str) -> bool:
     from .units import starts_with_unit
 
@@ -282,6 +296,10 @@ def _walk(node: Node, path: list[Node], labels: dict, group: str | None, out: li
         if lab:
             own.update(lab)
     subs = _task_children(node)
+    if subs and node.block is not None and "period" not in own:
+        clause = _heading_time(node.text)
+        if clause:
+            own["period"] = clause  # "1. Đợt 1: Từ ngày 05/12/2025 đến ngày 20/02/2026:" times its items
     if not subs:
         if node.block is None or _labels_of(node) is not None:
             return
