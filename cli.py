@@ -74,7 +74,10 @@ def extract(paths, out_dir, jobs):
             if res.error:
                 failed += 1
                 click.echo(f"Error: {res.error}", err=True)
-            elif out_dir is None:
+                continue
+            for w in res.record.get("warnings") or []:
+                click.echo(f"Warning: {res.path}: {w}", err=True)
+            if out_dir is None:
                 click.echo(_dump(res.record))
             else:
                 (out_dir / f"{res.path.stem}.json").write_text(_dump(res.record) + "\n", encoding="utf-8")
@@ -92,36 +95,27 @@ def evaluate(gold_dir, pred_dir, fmt):
     """Score extraction records against gold records, field by field.
 
     Without PRED_DIR the documents named by the gold files are extracted from
-    the bundled corpus (or GOLD_DIR/../corpus) first.
+    the bundled corpus (or GOLD_DIR/../corpus) first, as `extract` reads them.
+    Units and targets of gold tasks not found count as missed. The table ends
+    with task recall per document.
 
     \b
     Example:
       planlineage eval ../shared/gold
     """
-    from .extract.evaluate import load_gold, score
-    from .extract.record import extract_text, read_text
+    from .extract.evaluate import load_gold, predictions, score
 
     golds = load_gold(gold_dir)
     if not golds:
         raise click.ClickException(f"{gold_dir}: no gold records (*.json with 'source' and 'tasks')")
-    preds = {}
-    for g in golds:
-        src = g["source"]
-        if pred_dir is not None:
-            p = pred_dir / (Path(src).stem + ".json")
-            preds[src] = json.loads(p.read_text(encoding="utf-8")) if p.exists() else {}
-            continue
-        for folder in (DATA_DIR, gold_dir.parent / "corpus"):
-            if (folder / src).exists():
-                preds[src] = extract_text(read_text(folder / src), src)
-                break
-        else:
-            raise click.ClickException(f"{src}: document not found in {DATA_DIR} or {gold_dir.parent / 'corpus'}")
+    preds, notes = predictions(golds, [DATA_DIR, gold_dir.parent / "corpus"], pred_dir)
+    for note in notes:
+        click.echo(f"Warning: {note}", err=True)
     scores = score(preds, golds)
     if fmt == "json":
         click.echo(_dump({"summary": scores.summary(), "documents": scores.per_doc}))
     else:
-        click.echo(scores.table())
+        click.echo(scores.table() + "\n\n" + scores.documents_table())
 
 
 # --- graph commands (issue #3): build, remove, export, validate, lineage, trace ---------------
@@ -156,8 +150,10 @@ def build(paths, store_dir, endpoint, jobs, rebuild):
 
     Re-running is idempotent; a changed document replaces its named graph, and
     a build that was killed is completed by running it again. A document that
-    cannot be read or breaks the shapes gets one error line, the others are
-    loaded, and the exit code is 1. A document with the same content as one
+    cannot be read or breaks the graph's shapes gets one error line, the others
+    are loaded, and the exit code is 1. A plan that lacks what a plan should say
+    (issuer, level, date, tasks) is loaded with what was read and listed as
+    "Incomplete: FILE: no issuer, no date". A document with the same content as one
     already stored is skipped. A second build on the same store stops at once.
 
     \b
@@ -179,6 +175,9 @@ def build(paths, store_dir, endpoint, jobs, rebuild):
             click.echo(f"Error: {e}", err=True)
         for o in dups:
             click.echo(f"Skipped: {o.source}: same content as {o.duplicate_of}, already in the store", err=True)
+        for o in done:
+            if o.missing:
+                click.echo(f"Incomplete: {o.source}: {', '.join(o.missing)}", err=True)
         loaded = len(files) - len(errors) - len(dups)
         click.echo(f"{loaded} of {len(files)} documents loaded, {len(dups)} duplicate(s) skipped, {len(errors)} failed; "
                    f"{store.triple_count()} triples in {store.name}", err=True)
@@ -223,18 +222,26 @@ def export(store_dir, endpoint, fmt, output):
 def validate(store_dir, endpoint, fmt):
     """Check the graph against the SHACL shapes; exit code 3 when it does not conform.
 
+    Plans that lack what a plan should say (issuer, level, date, tasks) are
+    listed as "Incomplete: FILE: no issuer, no date"; they do not make the graph
+    non-conformant.
+
     \b
     Example:
       planlineage validate
     """
-    from .graph.validate import validate_store
+    from .graph.validate import VIOLATION, incomplete, validate_store
 
     with _open(store_dir, endpoint, read_only=True) as store:
-        violations = validate_store(store)
+        results = validate_store(store)
+    violations = [v for v in results if v.severity == VIOLATION]
+    lacking = incomplete(results)
     if fmt == "json":
-        click.echo(_dump({"conforms": not violations, "violations": [v.__dict__ for v in violations]}))
+        click.echo(_dump({"conforms": not violations, "violations": [v.__dict__ for v in violations],
+                          "incomplete": lacking}))
     else:
-        click.echo("\n".join(map(str, violations)) or "The graph conforms to the shapes.")
+        lines = [str(v) for v in violations] + [f"Incomplete: {s}: {', '.join(m)}" for s, m in lacking.items()]
+        click.echo("\n".join(lines + ([] if violations else ["The graph conforms to the shapes."])))
     if violations:
         sys.exit(3)
 

@@ -78,6 +78,8 @@ class Outcome:
     triples: int = 0
     error: str | None = None
     duplicate_of: str | None = None
+    #: What the loaded plan lacks by the completeness shapes, e.g. ["no issuer", "no date"].
+    missing: list = field(default_factory=list)
 
 
 def _ntriples(triples) -> str:
@@ -464,7 +466,8 @@ class GraphStore:
         """Validate and write each record's named graph, then recompute the derived graph.
 
         records (iterable[dict]): extraction records. progress (callable | None): called with each Outcome.
-        RETURNS (list[Outcome]): one per record; a record that breaks the shapes is not written.
+        RETURNS (list[Outcome]): one per record; a record that breaks the integrity shapes is not
+        written, one that lacks what the completeness shapes ask (issuer, date, ...) is, with ``missing``.
         """
         out = []
         known = self.checksums()
@@ -503,12 +506,16 @@ class GraphStore:
 
         source = record.get("source", "?")
         try:
-            doc = build_document(record)
-            validate_triples(doc.triples, source)
+            try:
+                doc = build_document(record)
+            except (ValueError, TypeError) as e:
+                # A value that cannot be an RDF term (an IRI with a space, a target that is no number).
+                raise GraphError(f"{source}: the record cannot be turned into RDF: {e}") from None
+            missing = validate_triples(doc.triples, source)
             self.replace_graph(doc.graph, doc.triples)
         except GraphError as e:
             return Outcome(source, error=str(e))
-        return Outcome(source, triples=len(doc.triples))
+        return Outcome(source, triples=len(doc.triples), missing=missing)
 
     def build_iter(self, paths, jobs: int = 1):
         """Extract and load documents one by one, yielding an Outcome for each.

@@ -35,6 +35,7 @@ def test_extract_record_is_schema_valid(doc):
     jsonschema.validate(record, SCHEMA)
     assert record["source"] == doc.name
     assert record["tasks"], "every bundled plan has tasks"
+    assert record["warnings"] == [] and "Warning:" not in result.stderr
     for task in record["tasks"]:
         first, last = task["lines"]
         assert 1 <= first <= last <= len(doc.read_text(encoding="utf-8").splitlines()) + 1
@@ -77,6 +78,25 @@ def test_extract_several_documents_without_output_dir_is_a_usage_error():
     assert "give -o DIR" in result.output
 
 
+def test_extract_tasks_section_without_a_task_warns_issue_11(tmp_path):
+    """Issue #11 part 6, no silent zero: a tasks section in which no task is recognised gives a
+    warning in the record and on stderr, not a quiet empty list."""
+    plan = tmp_path / "khong-nhiem-vu.txt"
+    plan.write_text("ỦY BAN NHÂN DÂN XÃ AN BÌNH\nKẾ HOẠCH\n"
+                    "Triển khai thực hiện Quyết định số 1703/QĐ-TTg ngày 31/12/2024 của Thủ tướng Chính phủ\n\n"
+                    "I. MỤC ĐÍCH, YÊU CẦU\nNâng cao nhận thức về tiêu chuẩn, đo lường, chất lượng.\n\n"
+                    "II. NHIỆM VỤ VÀ GIẢI PHÁP\nThực hiện theo các nội dung tại Quyết định số 1703/QĐ-TTg, phù hợp với "
+                    "tình hình thực tế của địa phương.\n\n"
+                    "III. TỔ CHỨC THỰC HIỆN\nCác cơ quan, đơn vị triển khai thực hiện Kế hoạch này.\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["extract", str(plan)])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    jsonschema.validate(record, SCHEMA)
+    warning = 'lines 8-10: no task recognised in the tasks section "II. NHIỆM VỤ VÀ GIẢI PHÁP"'
+    assert record["tasks"] == [] and record["warnings"] == [warning]
+    assert result.stderr == f"Warning: {plan}: {warning}\n"
+
+
 # The figures issue #2 asks for on the bundled corpus.
 THRESHOLDS = {
     "tasks": 0.95, "lead": 0.95, "cooperate": 0.90, "targets": 0.90,
@@ -102,6 +122,42 @@ def test_eval_scores_gold_against_itself_as_perfect(tmp_path):
     summary = json.loads(result.output)["summary"]
     assert all(v["f1"] == 1.0 for k, v in summary.items() if isinstance(v, dict))
     assert all(v == 1.0 for k, v in summary.items() if isinstance(v, float))
+
+
+def test_eval_counts_units_of_tasks_not_found_as_missed_issue_11(tmp_path):
+    """Issue #11 part 7: with no task found, lead, cooperate and targets score 0, not 1."""
+    if not GOLD.is_dir():
+        pytest.skip("needs ../shared/gold")
+    empty = tmp_path / "pred"
+    empty.mkdir()
+    result = CliRunner().invoke(cli, ["eval", str(GOLD), str(empty), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    for field in ("tasks", "lead", "cooperate", "targets"):
+        assert out["summary"][field]["r"] == 0.0 and out["summary"][field]["f1"] == 0.0, field
+    assert [d["recall"] for d in out["documents"]] == [0.0] * len(out["documents"]) != []
+    # Each missing prediction is said, not silently scored.
+    assert result.stderr.count("no prediction;") == len(out["documents"])
+
+
+def test_eval_table_shows_task_recall_per_document_issue_11(tmp_path):
+    """A document of which nothing was read stands out in the per-document table."""
+    if not GOLD.is_dir():
+        pytest.skip("needs ../shared/gold")
+    golds = sorted(p for p in GOLD.glob("*.json") if "tasks" in json.loads(p.read_text(encoding="utf-8")))
+    pred = tmp_path / "pred"
+    pred.mkdir()
+    for g in golds[1:]:
+        shutil.copy(g, pred / g.name)
+    result = CliRunner().invoke(cli, ["eval", str(GOLD), str(pred)])
+    assert result.exit_code == 0, result.output
+    table = result.stdout.split("\n\n")[-1].splitlines()
+    assert table[0].split() == ["document", "gold", "found", "matched", "recall"]
+    rows = {r.split()[0]: r.split()[1:] for r in table[1:]}
+    assert len(rows) == len(golds)
+    first = json.loads(golds[0].read_text(encoding="utf-8"))
+    assert rows[first["source"]] == [str(len(first["tasks"])), "0", "0", "0.000"]
+    assert all(r[-1] == "1.000" and r[0] == r[1] == r[2] for s, r in rows.items() if s != first["source"])
 
 
 def test_package_has_one_import_name(tmp_path):

@@ -15,7 +15,7 @@ from planlineage.graph.build import build_document
 from planlineage.graph.errors import NotConformant
 from planlineage.graph.namespaces import PL_TERMS
 from planlineage.graph.store import open_store
-from planlineage.graph.validate import SHAPES, validate_store
+from planlineage.graph.validate import SHAPES, VIOLATION, incomplete, validate_store
 
 ONTOLOGY = SHAPES.parent
 
@@ -62,8 +62,13 @@ def test_graph_build_is_deterministic(extracted_records):
         assert build_document(rec).triples == build_document(json.loads(json.dumps(rec))).triples
 
 
-def test_graph_corpus_conforms_to_shapes(corpus_store):
-    assert validate_store(corpus_store) == []
+def test_graph_corpus_conforms_to_shapes(corpus_store, extracted_records):
+    results = validate_store(corpus_store)
+    assert [v for v in results if v.severity == VIOLATION] == []
+    # Warnings name exactly what the records lack (issue #11: incomplete plans are loaded).
+    lacking = {r["source"]: [f"no {f}" for f in ("issuer", "date") if not r["plan"].get(f)]
+               for r in extracted_records}
+    assert incomplete(results) == {s: m for s, m in lacking.items() if m}
 
 
 def test_graph_build_twice_same_count_and_remove_restores(extracted_records):
@@ -81,21 +86,67 @@ def test_graph_build_twice_same_count_and_remove_restores(extracted_records):
 
 
 def test_graph_nonconformant_document_is_not_written(extracted_records):
-    """A record whose plan has no issuer breaks the shapes: nothing of it is written, the old graph stays."""
+    """A record whose plan has a level outside the vocabulary breaks the graph's shapes:
+    nothing of it is written, the old graph stays."""
     good = next(r for r in extracted_records if r["source"].startswith("004"))
     bad = json.loads(json.dumps(good))
-    bad["plan"]["issuer"] = ""
+    bad["plan"]["level"] = "galactic"
     with open_store(memory=True) as store:
         store.load_records([good])
         before = store.triple_count()
         outcomes = store.load_records([bad])
         assert outcomes[0].error and "004_5c5cafd7972287fb.txt" in outcomes[0].error
-        assert "every plan has an issuer" in outcomes[0].error
+        assert "a plan has one level: central, province or commune" in outcomes[0].error
         assert store.triple_count() == before
         with pytest.raises(NotConformant, match="004_5c5cafd7972287fb.txt"):
             from planlineage.graph.validate import validate_triples
 
             validate_triples(build_document(bad).triples, bad["source"])
+
+
+def test_graph_malformed_value_is_refused_in_one_line(extracted_records):
+    """A value that cannot be an RDF term is refused naming the file; the store stays empty."""
+    bad = json.loads(json.dumps(next(r for r in extracted_records if r["source"].startswith("004"))))
+    bad["objectives"] = [{"value": "many", "unit": "%"}]
+    with open_store(memory=True) as store:
+        outcomes = store.load_records([bad])
+        assert outcomes[0].error == ("004_5c5cafd7972287fb.txt: the record cannot be turned into RDF: "
+                                     "could not convert string to float: 'many'")
+        assert store.sources() == []
+
+
+def test_graph_incomplete_record_is_loaded_and_listed_issue_11(extracted_records):
+    """Issue #11 part 5: a plan whose issuer and date were not read is loaded with what was read,
+    and the missing fields are listed, by the store and by `validate`."""
+    rec = json.loads(json.dumps(next(r for r in extracted_records if r["source"].startswith("004"))))
+    rec["plan"]["issuer"], rec["plan"]["date"] = "", None
+    with open_store(memory=True) as store:
+        [outcome] = store.load_records([rec])
+        assert outcome.error is None and outcome.triples > 0
+        assert outcome.missing == ["no issuer", "no date"]
+        assert store.sources() == ["004_5c5cafd7972287fb.txt"]
+        tasks = store.query("SELECT (COUNT(?t) AS ?n) WHERE { ?t a pl:Task }").rows[0]["n"].value
+        assert int(tasks) == len(rec["tasks"])
+        assert incomplete(validate_store(store)) == {"004_5c5cafd7972287fb.txt": ["no issuer", "no date"]}
+
+
+def test_graph_cli_build_lists_plan_without_issuer_issue_11(tmp_path):
+    """`build` loads a plan that names no issuer and says what it lacks; `validate` says it too."""
+    plan = tmp_path / "khong-co-co-quan.txt"
+    plan.write_text("KẾ HOẠCH\nTriển khai thực hiện Quyết định số 1703/QĐ-TTg ngày 31/12/2024 của Thủ tướng Chính phủ\n\n"
+                    "I. NHIỆM VỤ\n\n1. Tuyên truyền, phổ biến về tiêu chuẩn, đo lường, chất lượng cho người dân.\n"
+                    "- Cơ quan chủ trì: Phòng Văn hóa - Xã hội.\n- Thời gian thực hiện: hằng năm.\n", encoding="utf-8")
+    store = tmp_path / "store"
+    res = CliRunner().invoke(cli, ["build", str(plan), "--store", str(store)])
+    assert res.exit_code == 0, res.output
+    assert "Incomplete: khong-co-co-quan.txt: no issuer, no date\n" in res.output
+    assert "1 of 1 documents loaded" in res.output
+    res = CliRunner().invoke(cli, ["validate", "--store", str(store)])
+    assert res.exit_code == 0, res.output
+    assert res.output == ("Incomplete: khong-co-co-quan.txt: no issuer, no date\n"
+                          "The graph conforms to the shapes.\n")
+    res = CliRunner().invoke(cli, ["validate", "--store", str(store), "--format", "json"])
+    assert json.loads(res.output)["incomplete"] == {"khong-co-co-quan.txt": ["no issuer", "no date"]}
 
 
 def test_graph_provenance_on_document_and_tasks(corpus_store):
