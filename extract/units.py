@@ -228,6 +228,10 @@ def _split_segment(segment: str, distributive: bool = False) -> list[str]:
             units[-1] += (", " if joiner == "," else " và ") + piece
         elif units and joiner in (",", "và") and _joins(last_piece, piece, joiner, distributive):
             units[-1] += (", " if joiner == "," else " và ") + piece
+        elif (units and joiner == "," and not distributive and _strip_collective(units[-1])[0]
+              and piece[:1].islower() and _member_prefix(piece) and not _strip_collective(piece)[0]):
+            # "Các Bộ, ngành, cơ quan liên quan": lower-case common nouns go on with the collective.
+            units[-1] += ", " + piece
         else:
             units.append(piece)
         last_piece = piece
@@ -306,7 +310,8 @@ def split_units(cell: str | None) -> list[str]:
     """
     if not cell:
         return []
-    text = _fix_spelling(_expand(normalize(cell))).strip(" ;,.:")
+    # A remark in parentheses ("(Văn phòng ... là cơ quan thường trực)") names no unit of the cell.
+    text = _fix_spelling(_expand(normalize(_PAREN.sub(" ", cell)))).strip(" ;,.:")
     if not text or text.lower() in lexicon()["empty_cells"]:
         return []
     names: list[str] = []
