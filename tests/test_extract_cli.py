@@ -140,6 +140,22 @@ def test_eval_counts_units_of_tasks_not_found_as_missed_issue_11(tmp_path):
     assert result.stderr.count("no prediction;") == len(out["documents"])
 
 
+def test_eval_scores_a_refused_document_as_nothing_found_and_says_so(tmp_path):
+    """eval extracts as `extract` does; a document it refuses is scored empty, with a warning."""
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "gold").mkdir()
+    (tmp_path / "corpus" / "recipe.txt").write_text("Nấu cơm: vo gạo, đổ nước, bật nồi.\n", encoding="utf-8")
+    gold = {"source": "recipe.txt", "plan": {}, "references": [], "lineage": [], "objectives": [],
+            "tasks": [{"text": "Vo gạo thật sạch rồi đổ nước vào nồi", "lead": ["Phòng Văn hóa – Xã hội"]}]}
+    (tmp_path / "gold" / "recipe.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["eval", str(tmp_path / "gold"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith(f"Warning: {tmp_path / 'corpus' / 'recipe.txt'}: is not a plan")
+    assert result.stderr.endswith("; scored as nothing found\n")
+    summary = json.loads(result.stdout)["summary"]
+    assert summary["tasks"]["r"] == 0.0 and summary["lead"]["r"] == 0.0
+
+
 def test_eval_table_shows_task_recall_per_document_issue_11(tmp_path):
     """A document of which nothing was read stands out in the per-document table."""
     if not GOLD.is_dir():
