@@ -269,6 +269,23 @@ def _make(node: Node, path: list[Node], labels: dict, group: str | None, layout:
                    product=fields.get("product"), lines=(node.block.lines[0], node.last_line()), layout=layout)
 
 
+def _intro_lead(node: Node, first: Node) -> str | None:
+    """The unit an introductory paragraph of a group names as doing its items (the paragraph
+    stands before the first item and ends with ':')."""
+    from .units import subject_units
+
+    for c in node.children:
+        if c is first:
+            break
+        if c.kind != "para" or not c.text.rstrip().endswith(":"):
+            continue
+        for clause in re.split(r",\s+", c.text):
+            lead, _ = subject_units(clause)
+            if lead:
+                return "; ".join(lead)
+    return None
+
+
 def _heading_time(text: str) -> str | None:
     """The time words of a group heading: from its first date to its last."""
     from .dates import _DATE_KINDS, time_spans
@@ -296,7 +313,11 @@ def _walk(node: Node, path: list[Node], labels: dict, group: str | None, out: li
         if lab:
             own.update(lab)
     subs = _task_children(node)
-    if subs and node.block is not None and "period" not in own:
+    if subs and "lead" not in own:
+        intro = _intro_lead(node, subs[0])
+        if intro:
+            own["lead"] = intro  # "..., Ban Thường trực ... tổ chức thực hiện các hình thức sau:"
+    if subs and node.block is not None and node.kind not in _TOP and "period" not in own:
         clause = _heading_time(node.text)
         if clause:
             own["period"] = clause  # "1. Đợt 1: Từ ngày 05/12/2025 đến ngày 20/02/2026:" times its items

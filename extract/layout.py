@@ -377,6 +377,8 @@ def read_blocks(doc: Document) -> list[Block]:
                 flush()
         if per_line:
             flush()
+        elif cur and sum(c[2].count("**") for c in cur) % 2 == 1:
+            pass  # inside a bold span that a line break cut ("**1. Sở" / "Công Thương**")
         elif cur and _starts_block(text, raw, cur[-1][1], by_blank, width):
             flush()
         cur.append((i + 1, text, raw))

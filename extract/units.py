@@ -387,6 +387,8 @@ def subject_units(text: str | None) -> tuple[list[str], list[str]]:
         subject = clause[: found[0]].strip(" ,")
         if not subject or len(subject.split()) > 20:
             continue
+        if fold(subject) in lexicon().get("verb_heads", []):
+            continue  # "Tổ chức tập huấn ...": the verb "organise", not an organisation
         units = split_units(subject)
         (coop if found[1] in verbs["cooperate"] else lead).extend(units)
     return lead, coop
