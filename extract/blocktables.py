@@ -29,6 +29,8 @@ from .items import _has, cues, key
 from .layout import Block, read_blocks
 from .normalize import collapse
 
+#: Note on the rows of a table whose content column is an indicator ("Chỉ tiêu").
+INDICATOR = "indicator table"
 _ROMAN = re.compile(r"^([IVX]{1,5})\s*[.)]?\s*(.*)$")
 _NUM = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){0,3})\s*[.)]?$")
 _COLNUM = re.compile(r"^\(?\d{1,2}\)?$")
@@ -61,15 +63,17 @@ def header_roles(cells: list[str]) -> dict[int, str] | None:
 
 def _table(block: Block, start_group: tuple[str, str | None]) -> list[RawTask]:
     rows = block.rows
-    roles = None
+    roles, header = None, []
     for idx, row in enumerate(rows[:3]):
         roles = header_roles([c.text for c in row])
         if roles:
-            rows = rows[idx + 1:]
+            rows, header = rows[idx + 1:], [c.text for c in row]
             break
     if not roles:
         return []
     col = {v: k for k, v in roles.items()}
+    # Rows of an indicator table ("Chỉ tiêu" / "Chủ trì") set what to reach; see record.read_tasks.
+    indicator = _has(key(header[col["task"]]), cues()["indicator_content"])
     if "ref" not in col and 0 not in roles:
         col["ref"] = 0
     tasks: list[RawTask] = []
@@ -113,7 +117,8 @@ def _table(block: Block, start_group: tuple[str, str | None]) -> list[RawTask]:
             ref=f"{group_no}.{number}" if group_no else number, text=content, group=group_text,
             lead=cell(row, "lead") or None, cooperate=cell(row, "cooperate") or None,
             period=cell(row, "period") or None, product=cell(row, "product") or None,
-            lines=(min(c.lines[0] for c in row), max(c.lines[1] for c in row)), layout="table"))
+            lines=(min(c.lines[0] for c in row), max(c.lines[1] for c in row)), layout="table",
+            notes=[INDICATOR] if indicator else []))
     return tasks
 
 

@@ -51,7 +51,7 @@ _TOP = ("upper", "roman")
 @lru_cache(maxsize=1)
 def cues() -> dict:
     return read_json(LEXICON, ("section_skip", "section_assign", "section_tasks", "label_headings",
-                               "table_columns", "body_end", "table_ref", "table_not_lead", "detail_kinds", "unit_prefixes"),
+                               "table_columns", "body_end", "indicator_content", "table_ref", "table_not_lead", "detail_kinds", "unit_prefixes"),
                      "layout cue lexicon")
 
 
@@ -322,8 +322,8 @@ def _walk(node: Node, path: list[Node], labels: dict, group: str | None, out: li
         if clause:
             own["period"] = clause  # "1. Đợt 1: Từ ngày 05/12/2025 đến ngày 20/02/2026:" times its items
     if not subs:
-        if node.block is None or _labels_of(node) is not None:
-            return
+        if node.block is None or _labels_of(node) is not None or node.kind in _TOP:
+            return  # a section with a sentence and no item is not a task
         if node.kind == "para":
             return
         text = None
@@ -345,13 +345,22 @@ def section_tasks(doc: Document) -> list[RawTask]:
     has_tasks = any(cls == "tasks" for _, cls in sections)
     has_assign = any(cls == "assign" for _, cls in sections)
     out: list[RawTask] = []
+    used: list[Node] = []
     for node, cls in sections:
         # A section whose title names no kind holds tasks beside the plan's task sections; in a
         # plan without one, only when no section assigns the work unit by unit either.
         if cls == "tasks" or (cls is None and node.kind == "roman" and (has_tasks or not has_assign)):
             before = len(out)
             _walk(node, [node], {}, node.text, out)
-            del before
+            if len(out) > before:
+                used.append(node)
+    if len(used) == 1 and used[0].block is not None and used[0].block.marker:
+        # One section holds every task: refs start below it ("2.3", not "II.2.3"), as the
+        # annotation writes them; with several sections the section numeral tells them apart.
+        head = used[0].block.marker + "."
+        for t in out:
+            if t.ref and t.ref.startswith(head):
+                t.ref = t.ref[len(head):]
     return out
 
 

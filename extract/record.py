@@ -54,12 +54,6 @@ ASSIGN_SHARE = 0.5
 NAMED_SHARE = 0.15
 
 
-def _not_in(items_: list[RawTask], rows: list[RawTask]) -> list[RawTask]:
-    """Items whose lines lie outside every table row (a table's cells are not items)."""
-    spans = [r.lines for r in rows]
-    return [t for t in items_ if not any(a <= t.lines[0] <= z for a, z in spans)]
-
-
 def read_tasks(doc: Document) -> list[RawTask]:
     """The raw tasks of a plan, by the first layout that yields any (``ANNOTATION.md`` section 2).
 
@@ -73,8 +67,13 @@ def read_tasks(doc: Document) -> list[RawTask]:
     table = blocktables.table_tasks(doc) or grids.best_rows(doc, tables.extract_table_tasks(doc))
     narrative = items.section_tasks(doc)
     if table:
-        # Items that restate table rows are the same tasks; the others are tasks of their own.
-        return table + _not_in(narrative, table)
+        if all(blocktables.INDICATOR in t.notes for t in table):
+            # An indicator table with lead units ("Chỉ tiêu" / "Chủ trì") sets what to reach;
+            # the items of the plan are the work, tasks of their own.
+            spans = [t.lines for t in table]
+            return table + [t for t in narrative if not any(a <= t.lines[0] <= z for a, z in spans)]
+        # Items beside a task table restate its rows (ANNOTATION.md section 1): the rows are the tasks.
+        return table
     assigned = items.assignment_tasks(doc)
     named = sum(1 for t in narrative if t.lead or t.cooperate or any(units.subject_units(t.text)))
     if narrative and assigned and len(assigned) >= ASSIGN_SHARE * len(narrative) and named < NAMED_SHARE * len(narrative):
