@@ -488,3 +488,5 @@ def extract_bullet_tasks(doc: Document) -> list[RawTask]:
 #: The clause rules, for the block readers of :mod:`.items`.
 labelled_clauses = _labelled
 inline_clauses = _inline
+responsibility_clauses = _clauses
+fold_chars = _fold_chars

@@ -44,6 +44,7 @@ from .normalize import collapse, fold
 LEXICON = Path(__file__).resolve().parent / "lexicon" / "layout_cues.json"
 FIELDS = ("lead", "cooperate", "period", "product")
 _BULLETS = ("dash", "plus", "star")
+
 #: Numbering families that always open the outer levels, outermost first.
 _TOP = ("upper", "roman")
 
@@ -51,7 +52,7 @@ _TOP = ("upper", "roman")
 @lru_cache(maxsize=1)
 def cues() -> dict:
     return read_json(LEXICON, ("section_skip", "section_assign", "section_tasks", "label_headings",
-                               "table_columns", "body_end", "indicator_content", "table_ref", "table_not_lead", "detail_kinds", "unit_prefixes"),
+                               "table_columns", "body_end", "indicator_content", "content_labels", "table_ref", "table_not_lead", "detail_kinds", "unit_prefixes"),
                      "layout cue lexicon")
 
 
@@ -258,8 +259,18 @@ def _task_children(node: Node) -> list[Node]:
 def _make(node: Node, path: list[Node], labels: dict, group: str | None, layout: str,
           text: str | None = None) -> RawTask:
     text = text if text is not None else _details(node)
+    m = _content_rx().match(bullets.fold_chars(text))
+    text = text[m.end():] if m else text
     text, inline = bullets.inline_clauses(text)
     fields = dict(labels)
+    lead = fields.get("lead")
+    if lead and re.search(r"(?<!\w)(?:chu tri|phoi hop)(?!\w)", fold(lead)):
+        # "Cơ quan thực hiện: Sở X chủ trì, phối hợp với Y": the label's value is itself a clause.
+        said = bullets.responsibility_clauses(lead)
+        if said.get("lead"):
+            fields["lead"] = said["lead"]
+            if said.get("cooperate"):
+                fields["cooperate"] = "; ".join(x for x in (fields.get("cooperate"), said["cooperate"]) if x)
     for k, v in inline.items():
         if k in ("lead", "cooperate") and not _names_unit(v):
             continue  # "Kiểm tra việc chủ trì ..." names an activity, not a unit
@@ -298,6 +309,12 @@ def _heading_time(text: str) -> str | None:
     if m:
         start = m.start()
     return text[start:end].strip()
+
+
+@lru_cache(maxsize=1)
+def _content_rx() -> re.Pattern:
+    words = sorted(cues()["content_labels"], key=len, reverse=True)
+    return re.compile(r"^\s*(?:" + "|".join(re.escape(w) for w in words) + r")\s*:\s*")
 
 
 def _names_unit(text: str) -> bool:
