@@ -52,7 +52,7 @@ _TOP = ("upper", "roman")
 @lru_cache(maxsize=1)
 def cues() -> dict:
     return read_json(LEXICON, ("section_skip", "section_assign", "section_tasks", "label_headings",
-                               "table_columns", "body_end", "indicator_content", "content_labels", "table_ref", "table_not_lead", "detail_kinds", "unit_prefixes"),
+                               "table_columns", "body_end", "indicator_content", "content_labels", "section_tasks_explicit", "table_ref", "table_not_lead", "detail_kinds", "unit_prefixes"),
                      "layout cue lexicon")
 
 
@@ -379,6 +379,13 @@ def section_tasks(doc: Document) -> list[RawTask]:
             if t.ref and t.ref.startswith(head):
                 t.ref = t.ref[len(head):]
     return out
+
+
+def names_its_tasks(doc: Document) -> bool:
+    """True when a section title says it holds the plan's tasks ("NHIỆM VỤ", "GIẢI PHÁP"),
+    not only what is to be done ("NỘI DUNG THỰC HIỆN")."""
+    root = build_tree(read_blocks(doc))
+    return any(cls == "tasks" and _has(key(n.text), cues()["section_tasks_explicit"]) for n, cls in _sections(root))
 
 
 # -- assignment sections -------------------------------------------------------

@@ -69,6 +69,8 @@ _RULE = re.compile(r"^\s*[-–—_*=.]{3,}\s*$")
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _PIPE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _LONE_PIPE = re.compile(r"^\s*\|\s*$")
+#: A numbering token at the start of a line, even with its text on the next line ("**1." / "Sở ...").
+_NUMBERING = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\s*[.)]")
 _SENTENCE_END = re.compile(r"[.;:!?)…]\s*$")
 _STRONG = {"roman", "upper", "dotted", "arabic", "letter", "paren"}
 
@@ -373,7 +375,8 @@ def read_blocks(doc: Document) -> list[Block]:
             gap = False
             # A blank line ends the paragraph, unless the text goes on in lower case after it
             # (a page break inside a sentence).
-            if not (cur and (text[:1].islower() or text[:1].isdigit()) and marker_of(text) is None):
+            if not (cur and (text[:1].islower() or text[:1].isdigit() and not _NUMBERING.match(text))
+                    and marker_of(text) is None):
                 flush()
         if per_line:
             flush()

@@ -76,7 +76,8 @@ def read_tasks(doc: Document) -> list[RawTask]:
         return table
     assigned = items.assignment_tasks(doc)
     named = sum(1 for t in narrative if t.lead or t.cooperate or any(units.subject_units(t.text)))
-    if narrative and assigned and len(assigned) >= ASSIGN_SHARE * len(narrative) and named < NAMED_SHARE * len(narrative):
+    if (narrative and assigned and len(assigned) >= ASSIGN_SHARE * len(narrative) and named < NAMED_SHARE * len(narrative)
+            and not items.names_its_tasks(doc)):
         # Items that name no unit at all describe the work; the section that assigns it unit by
         # unit holds the tasks.
         return assigned
