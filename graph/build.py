@@ -24,6 +24,7 @@ from ..extract.normalize import fold, normalize
 from .iris import doc_iri, graph_iri, place_iri, slug, src_doc_iri, task_iri, unit_iri, unit_scope
 from .namespaces import DCTERMS, ELI, FREQ, ORG, PL, PLTH, PPLAN, RDF, SKOS, TIME
 from .terms import date_literal, decimal, lit
+from .unitnames import unit_name
 
 #: doc_type symbol -> class of the document (besides eli:LegalResource).
 DOC_CLASSES = {"KH": PL.Plan, "QĐ": PL.Decision, "CT": PL.Directive, "CV": PL.OfficialLetter, "NQ": PL.Resolution}
@@ -103,6 +104,7 @@ class _Builder:
         self.commune = self.plan.get("commune")
         self.triples: list[Triple] = []
         self.units: set[str] = set()
+        self.spellings: set[tuple[str, str]] = set()
         self.docs: set[str] = set()
 
     def add(self, s, p, o) -> None:
@@ -111,12 +113,17 @@ class _Builder:
 
     def unit(self, name: str, plan_level: str | None) -> NamedNode:
         name = normalize(name).strip()
-        scope = unit_scope(name, plan_level)
-        iri = unit_iri(name, scope, self.province, self.commune)
+        # One unit per canonical name and locality (data/unit_names.json); the spelling stays as altLabel.
+        canonical = unit_name(name)
+        scope = unit_scope(canonical.label, plan_level)
+        iri = unit_iri(canonical.key, scope, self.province, self.commune)
+        if name != canonical.label and (iri.value, name) not in self.spellings:
+            self.spellings.add((iri.value, name))
+            self.add(iri, SKOS.altLabel, Literal(name))
         if iri.value not in self.units:
             self.units.add(iri.value)
             self.add(iri, RDF.type, ORG.Organization)
-            self.add(iri, SKOS.prefLabel, Literal(name))
+            self.add(iri, SKOS.prefLabel, Literal(canonical.label))
             self.add(iri, PL.scope, Literal(scope))
             if scope != "national" and self.province:
                 self.add(iri, PL.locatedIn, place_iri(self.province, self.commune if scope == "commune" else None))

@@ -24,8 +24,15 @@ ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-TRACE_TASK = "004_5c5cafd7972287fb.txt#6.2"
+COMMUNE = "004_5c5cafd7972287fb.txt"
 HOSTILE = '<script>window.__pwned=1</script> "trích" </div>'
+
+
+@pytest.fixture(scope="session")
+def trace_task(extracted_records) -> str:
+    """Task 6.2 of the Đức Phổ commune plan as "<file>#<ref>", with the ref the extractor gives it ("6.2", "II.6.2")."""
+    rec = next(r for r in extracted_records if r["source"] == COMMUNE)
+    return f"{COMMUNE}#{next(t['ref'] for t in rec['tasks'] if (t.get('ref') or '').endswith('6.2'))}"
 
 
 @pytest.fixture(scope="module")
@@ -104,11 +111,11 @@ def test_viz_corpus_page_offline_in_browser(corpus_store, browser, tmp_path):
     p.page.screenshot(path=str(ARTIFACTS / "viz-corpus.png"))
 
 
-def test_viz_trace_page_search_finds_lead_unit(corpus_store, browser, tmp_path):
+def test_viz_trace_page_search_finds_lead_unit(corpus_store, browser, tmp_path, trace_task):
     from planlineage.graph.trace import trace
 
-    steps = trace(corpus_store, TRACE_TASK)["steps"]
-    view = trace_view(corpus_store, TRACE_TASK, "vi")
+    steps = trace(corpus_store, trace_task)["steps"]
+    view = trace_view(corpus_store, trace_task, "vi")
     page = render_view(view, tmp_path / "trace.html", lang="vi")
     p = Page(browser, page)
     assert p.errors == [] and p.outside_requests() == []
@@ -128,8 +135,8 @@ def test_viz_trace_page_search_finds_lead_unit(corpus_store, browser, tmp_path):
     p.page.screenshot(path=str(ARTIFACTS / "viz-trace.png"))
 
 
-def test_viz_trace_goes_from_commune_task_to_directive_theme(corpus_store):
-    view = trace_view(corpus_store, TRACE_TASK, "en")
+def test_viz_trace_goes_from_commune_task_to_directive_theme(corpus_store, trace_task):
+    view = trace_view(corpus_store, trace_task, "en")
     by_id = {n["id"]: n for n in view.nodes}
     kinds = {n["kind"] for n in view.nodes}
     assert {"plan:directive", "plan:central", "plan:province", "plan:commune", "theme", "unit"} <= kinds
@@ -137,7 +144,8 @@ def test_viz_trace_goes_from_commune_task_to_directive_theme(corpus_store):
     assert derived, "the commune task is linked to the province task it carries out"
     theme = next(n for n in view.nodes if n["kind"] == "theme")
     directive = next(n for n in view.nodes if n["kind"] == "plan:directive")
-    commune_task = next(n for n in view.nodes if n["kind"].startswith("task") and n["label"].startswith("6.2"))
+    ref = trace_task.split("#")[1]
+    commune_task = next(n for n in view.nodes if n["kind"].startswith("task") and n["label"].startswith(ref + " "))
     # top-down: the Directive above its task group, above the commune task
     assert directive["level"] < theme["level"] < commune_task["level"]
     assert "lines" in commune_task["tooltip"] and "004_5c5cafd7972287fb.txt" in commune_task["tooltip"]
@@ -179,7 +187,8 @@ def test_viz_document_text_is_escaped_in_browser(browser, tmp_path):
     text = (DATA_DIR / "004_5c5cafd7972287fb.txt").read_text(encoding="utf-8")
     hostile = text.replace("Tổ chức phổ biến, tuyên truyền", f"Tổ chức phổ biến {HOSTILE} tuyên truyền", 1)
     rec = extract_text(hostile, "hostile.txt")
-    task = next(t for t in rec["tasks"] if HOSTILE in t["text"])
+    # the text as the extractor keeps it (it may drop markup such as "</div>"); the <script> must survive
+    task = next(t for t in rec["tasks"] if "<script>window" in t["text"] and '"trích"' in t["text"])
     with open_store(memory=True) as store:
         assert [o.error for o in store.load_records([rec]) if o.error] == []
         page, view = write_view(store, tmp_path / "hostile.html", plan="hostile.txt", lang="en")
@@ -188,8 +197,8 @@ def test_viz_document_text_is_escaped_in_browser(browser, tmp_path):
     assert p.errors == [] and p.outside_requests() == []
     hits = p.search("trich")
     assert hits
-    assert p.page.evaluate("window.__pwned") is None
-    assert HOSTILE in p.page.text_content("#plv-details")
+    assert p.page.evaluate("window.__pwned") is None and p.page.evaluate("window.pwned") is None
+    assert task["text"] in p.page.text_content("#plv-details")
     titles = p.page.evaluate("window.planlineageView.nodes.map(n => n.title).join('|')")
     assert task["text"] in titles
     assert p.page.evaluate("document.querySelectorAll('#plv-details script, #plv-details div').length") == 0
@@ -235,13 +244,13 @@ def test_viz_edge_labels_follow_lang(corpus_store, tmp_path):
     def edge_labels(lang):
         html = render_view(corpus_view(corpus_store, lang), tmp_path / f"c-{lang}.html", lang=lang).read_text(encoding="utf-8")
         data = json.loads(re.search(r'<script type="application/json" id="plv-data">(.*?)</script>', html, re.S).group(1))
-        return {e.get("label") for e in data["edges"]}
+        return {e.get("title") for e in data["edges"]}
 
     assert "implements" in edge_labels("en") and "thực hiện" in edge_labels("vi")
     assert (tmp_path / ASSETS_DIR / "vis-network.min.js").stat().st_size > 100_000
 
 
-def test_viz_cli_writes_page_and_reports_bad_unit(tmp_path):
+def test_viz_cli_writes_page_and_reports_bad_unit(tmp_path, trace_task):
     from click.testing import CliRunner
 
     from planlineage.cli import cli
@@ -250,7 +259,7 @@ def test_viz_cli_writes_page_and_reports_bad_unit(tmp_path):
     r = CliRunner().invoke(cli, ["build", str(DATA_DIR / "004_5c5cafd7972287fb.txt"), "--store", str(store)])
     assert r.exit_code == 0, r.output
     out = tmp_path / "t.html"
-    r = CliRunner().invoke(cli, ["viz", "--trace", TRACE_TASK.replace("6.2", "1.1"), "-o", str(out), "--lang", "en",
+    r = CliRunner().invoke(cli, ["viz", "--trace", trace_task.replace("6.2", "1.1"), "-o", str(out), "--lang", "en",
                                  "--store", str(store)])
     assert r.exit_code == 0, r.output
     assert out.exists() and (tmp_path / ASSETS_DIR / "view.js").exists()

@@ -81,6 +81,7 @@ def _merge_step(view: View, step: str, name: str) -> bool:
             "level": members[0].get("level", 0), "details": [["count", str(len(members))]],
             "search": f"{name} {host.get('label', '')}", "collapse": step, "cluster": cluster,
             "weight": sum(m.get("weight", 1) for m in members),
+            **{k: members[0][k] for k in ("column", "attach", "order") if k in members[0]},
         })
     kept = [n for n in view.nodes if n["id"] not in target]
     for n in kept:

@@ -32,6 +32,11 @@ class View:
         ``assets/labels.json``), ``dashes`` (bool), ``count`` (int, aggregated edges).
     notices (list[str]): plain-text lines shown above the network (aggregation etc.).
     collapse_steps (list[str]): ``collapse`` keys merged in this order past the budget.
+    columns (list[str]): column keys of a "bands" layout, left to right (:func:`.layout.bands`).
+    edge_labels (bool): draw edge labels (else they show on hover only, as they would collide).
+
+    Layouts: "hierarchical" (vis-network, top-down by ``level``), "force", and the fixed layouts of
+    :mod:`.layout`: "bands" (``level``, ``column``, ``attach``, ``order`` of the nodes) and "radial".
     """
 
     kind: str
@@ -41,6 +46,8 @@ class View:
     edges: list = field(default_factory=list)
     notices: list = field(default_factory=list)
     collapse_steps: list = field(default_factory=list)
+    columns: list = field(default_factory=list)
+    edge_labels: bool = True
 
     def __post_init__(self):
         self._ids = {n["id"] for n in self.nodes}
@@ -52,7 +59,7 @@ class View:
 
     def add_node(self, node_id: str, label: str, kind: str, *, tooltip: str = "", level: int = 0,
                  details: list | None = None, search: str | None = None, collapse: str | None = None,
-                 cluster: str | None = None) -> None:
+                 cluster: str | None = None, **extra) -> None:
         """Add a node once (a second call with the same id is ignored).
 
         node_id (str): stable id (an IRI). label (str): text drawn on the node.
@@ -67,7 +74,7 @@ class View:
         self.nodes.append({
             "id": node_id, "label": label, "kind": kind, "tooltip": tooltip, "level": level,
             "details": details or [], "search": search if search is not None else f"{label}\n{tooltip}",
-            "collapse": collapse, "cluster": cluster,
+            "collapse": collapse, "cluster": cluster, **extra,
         })
 
     def add_edge(self, src: str, dst: str, rel: str, *, dashes: bool = False, count: int = 1) -> None:

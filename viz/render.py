@@ -32,6 +32,7 @@ from pathlib import Path
 from .. import __version__
 from .aggregate import NODE_BUDGET, aggregate
 from .errors import VizError
+from .layout import LABEL_WIDTH
 from .model import View
 
 #: Folder written beside every page, holding the scripts and styles it loads.
@@ -45,6 +46,8 @@ _VIS_ASSETS = ("vis-network.min.js", "vis-network.css")
 LANGS = ("vi", "en")
 #: Edges whose label is only shown on hover (their meaning is plain from the legend; labels would crowd the page).
 _QUIET_RELS = {"counts"}
+#: Layouts whose positions are computed in Python (:mod:`.layout`) rather than by vis-network.
+FIXED_LAYOUTS = ("bands", "radial")
 
 
 def _assets():
@@ -74,6 +77,34 @@ def kind_style(kind: str) -> dict:
     if theme:
         style["color"] = styles["theme"].get(theme, styles["theme"]["other"])
     return style
+
+
+def _luminance(colour: str) -> float:
+    """colour (str): "#rrggbb". RETURNS (float): WCAG 2 relative luminance."""
+    rgb = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(fg: str, bg: str) -> float:
+    """fg, bg (str): "#rrggbb". RETURNS (float): WCAG 2 contrast ratio (AA for body text: 4.5 or more).
+
+    >>> round(contrast("#ffffff", "#2166ac"), 1), round(contrast("#111111", "#f0e442"), 1)
+    (5.9, 14.3)
+    """
+    a, b = sorted((_luminance(fg), _luminance(bg)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+def text_colour(fill: str) -> str:
+    """fill (str): "#rrggbb" background. RETURNS (str): white or near-black, whichever contrasts more."""
+    return max(("#ffffff", "#111111"), key=lambda fg: contrast(fg, fill))
+
+
+#: Shapes vis-network draws their label inside (on the fill); the others have it below, on the page.
+INSIDE = {"box", "circle", "ellipse", "database", "text"}
+#: Fill, border and text of a document that is only cited (outline, grey): no fill, so page-coloured.
+REFERENCED = {"background": "#ffffff", "border": "#767676", "font": "#444444"}
 
 
 def kind_label(kind: str, lab: dict) -> str:
@@ -127,21 +158,27 @@ def _notice_text(notice, lab: dict) -> str:
 
 
 def _options(view: View, n_nodes: int) -> dict:
-    hierarchical = view.layout == "hierarchical" or n_nodes > PHYSICS_LIMIT
+    hierarchical = view.layout == "hierarchical" or (n_nodes > PHYSICS_LIMIT and view.layout not in FIXED_LAYOUTS)
     rows = Counter(n.get("level", 0) for n in view.nodes)
     # Narrow rows (a trace) get room for their long labels; wide rows (a cascade) stay compact.
     spacing = 230 if max(rows.values(), default=0) <= 6 else 120
     opts = {
         "autoResize": True,
         "nodes": {"font": {"size": 14, "face": "Noto Sans, DejaVu Sans, Arial, sans-serif"},
-                  "widthConstraint": {"maximum": 220}},
+                  "widthConstraint": {"maximum": LABEL_WIDTH}},
         "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.6}},
                   "font": {"size": 11, "align": "horizontal", "background": "#ffffff"}, "color": {"color": "#777777"},
                   "smooth": {"enabled": not n_nodes > PHYSICS_LIMIT, "type": "cubicBezier"}},
         "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False,
                         "hideEdgesOnDrag": n_nodes > PHYSICS_LIMIT},
     }
-    if hierarchical:
+    if view.layout in FIXED_LAYOUTS:
+        # Positions come from :mod:`.layout`; the network only has to fit them in the window.
+        opts["layout"] = {"improvedLayout": False, "hierarchical": {"enabled": False}}
+        opts["physics"] = {"enabled": False}
+        opts["edges"]["smooth"] = {"enabled": n_nodes <= PHYSICS_LIMIT, "type": "cubicBezier",
+                                   "forceDirection": "vertical", "roundness": 0.4}
+    elif hierarchical:
         opts["layout"] = {"improvedLayout": False, "hierarchical": {
             "enabled": True, "direction": "UD", "sortMethod": "directed", "shakeTowards": "roots",
             "levelSeparation": 120, "nodeSpacing": spacing, "treeSpacing": spacing + 40}}
@@ -163,18 +200,30 @@ def _network(view: View, lab: dict) -> dict:
     for n in view.nodes:
         style = kind_style(n["kind"])
         node = {"id": n["id"], "label": n["label"], "title": n["tooltip"] or n["label"],
-                "shape": style["shape"], "color": style["color"], "font": {"color": style["font"]},
-                "level": n.get("level", 0)}
-        if style["shape"] in ("dot", "triangle", "star", "hexagon", "diamond", "square"):
+                "shape": style["shape"], "color": style["color"], "level": n.get("level", 0)}
+        if style["shape"] in INSIDE:
+            # Text on the fill: white or black, whichever passes WCAG AA (see :func:`contrast`).
+            node["font"] = {"color": text_colour(style["color"])}
+        else:
             node["font"] = {"color": "#222222"}
             node["size"] = 14 if n["kind"] != "aggregate" else 20
+        if n.get("referenced"):
+            node["color"] = {"background": REFERENCED["background"], "border": REFERENCED["border"]}
+            node["font"] = {"color": REFERENCED["font"]}
+            node["shapeProperties"] = {"borderDashes": [5, 4]}
+            node["borderWidth"] = 2
+        if n["kind"].startswith("count"):
+            node["font"] = dict(node["font"], size=18, face="DejaVu Sans, Arial, sans-serif")
+            node["widthConstraint"] = {"minimum": 34}
+        if "x" in n:
+            node["x"], node["y"] = n["x"], n["y"]
         net["nodes"].append(node)
     for e in view.edges:
         label = lab["rel"].get(e["rel"], e["rel"])
         if e.get("count", 1) > 1:
             label = f"{label} ×{e['count']}"
         edge = {"from": e["from"], "to": e["to"], "label": label, "dashes": bool(e.get("dashes")), "title": label}
-        if e["rel"] in _QUIET_RELS:
+        if e["rel"] in _QUIET_RELS or not view.edge_labels:
             del edge["label"]
         net["edges"].append(edge)
     net["options"] = _options(view, len(view.nodes))
@@ -190,10 +239,30 @@ def _legend(view: View, lab: dict) -> dict:
         key = (e["rel"], bool(e.get("dashes")))
         if key not in rels:
             rels.append(key)
+    legend_nodes = [dict(kind_style(k), label=kind_label(k, lab), kind=k) for k in kinds]
+    if any(n.get("referenced") for n in view.nodes):
+        legend_nodes.append({"shape": "box", "color": REFERENCED["background"], "border": REFERENCED["border"],
+                             "label": lab["ui"]["legend_referenced"], "kind": "referenced"})
     return {
-        "nodes": [dict(kind_style(k), label=kind_label(k, lab), kind=k) for k in kinds],
+        "nodes": legend_nodes,
         "edges": [{"label": lab["rel"].get(r, r), "dashes": d, "rel": r} for r, d in rels],
+        "hint": "" if view.edge_labels else lab["ui"]["edge_hint"],
     }
+
+
+def place(view: View) -> None:
+    """Give every node of a "bands" or "radial" view its ``x``, ``y`` (see :mod:`.layout`)."""
+    from . import layout
+
+    if view.layout not in FIXED_LAYOUTS:
+        return
+    shapes = {n["id"]: kind_style(n["kind"])["shape"] for n in view.nodes}
+    if view.layout == "bands":
+        pos = layout.bands(view.nodes, shapes, view.columns)
+    else:
+        pos = layout.radial(view.nodes, shapes)
+    for n in view.nodes:
+        n["x"], n["y"] = (round(v, 1) for v in pos[n["id"]])
 
 
 def page_html(view: View, lang: str = "en", assets: str = ASSETS_DIR, budget: int = NODE_BUDGET) -> str:
@@ -208,6 +277,7 @@ def page_html(view: View, lang: str = "en", assets: str = ASSETS_DIR, budget: in
 
     lab = labels(lang)
     aggregate(view, budget, names=lab["collapse"])
+    place(view)
     net = _network(view, lab)
     n = len(view.nodes)
     notices = [_notice_text(x, lab) for x in view.notices]

@@ -23,8 +23,12 @@ from .model import View
 from .render import labels
 from .sparql import rows
 
+from ..extract.normalize import fold
+
 LEVEL_ROW = {"plan:directive": 0, "plan:central": 2, "plan:province": 4, "plan:commune": 6, "plan:unknown": 2}
 THEME_NS = "https://w3id.org/planlineage/theme/"
+_THEME_ORDER = {k: i for i, k in enumerate(
+    ("awareness", "institutions", "human_resources", "investment", "inspection", "international", "other"))}
 
 
 def _short(iri: str) -> str:
@@ -63,28 +67,44 @@ def doc_name(d: dict) -> str:
     return d.get("number") or d.get("source") or _short(d["iri"])
 
 
-def _doc_label(d: dict) -> str:
-    place = d.get("commune") or d.get("province")
+def _doc_label(d: dict, ui: dict) -> str:
+    """A commune plan by its commune (then its number, not its file name), others by number then place."""
+    if d.get("commune"):
+        return f"{d['commune']}\n{d['number']}" if d.get("number") else d["commune"]
+    if d.get("kind") == "plan:commune":
+        # A commune plan whose commune was not read: say so rather than show its file name.
+        place = f"{ui['commune_unknown']}, {d['province']}" if d.get("province") else ui["commune_unknown"]
+        return f"{place}\n{d['number']}" if d.get("number") else place
+    place = d.get("province")
     return f"{doc_name(d)}\n{place}" if place else doc_name(d)
+
+
+def level_name(level: str | None, ui: dict) -> str:
+    """level (str | None): central, province or commune. ui (dict): page labels. RETURNS (str): in that language."""
+    return ui.get(f"level_{level}", level) if level else ui["none"]
 
 
 def _doc_details(d: dict, ui: dict) -> list:
     keys = [("number", "number"), ("title", "title"), ("issuer", "issuer"), ("date", "date"),
             ("level", "level"), ("province", "province"), ("commune", "commune"), ("source", "source")]
-    return [[ui[k], str(d[f])] for k, f in keys if d.get(f)]
+    out = [[ui[k], level_name(d[f], ui) if k == "level" else str(d[f])] for k, f in keys if d.get(f)]
+    if not d.get("source"):
+        out.append([ui["status"], ui["referenced_only"]])
+    return out
 
 
 def _doc_tooltip(d: dict, ui: dict) -> str:
     return "\n".join(f"{k}: {v}" for k, v in _doc_details(d, ui))
 
 
-def _add_doc(view: View, d: dict, ui: dict, level: int | None = None, extra: list | None = None) -> None:
+def _add_doc(view: View, d: dict, ui: dict, level: int | None = None, extra: list | None = None, **layout) -> None:
     place = d.get("province") or ""
-    view.add_node(d["iri"], _doc_label(d), d["kind"], tooltip=_doc_tooltip(d, ui),
+    view.add_node(d["iri"], _doc_label(d, ui), d["kind"], tooltip=_doc_tooltip(d, ui),
                   level=LEVEL_ROW[d["kind"]] if level is None else level,
-                  details=_doc_details(d, ui) + (extra or []), search=f"{doc_name(d)} {d.get('title', '')} {place}",
+                  details=_doc_details(d, ui) + (extra or []),
+                  search=f"{doc_name(d)} {d.get('title', '')} {place} {d.get('commune') or ''}",
                   collapse=d["kind"] if d["kind"] in ("plan:commune", "plan:province") else None,
-                  cluster=place or None)
+                  cluster=place or None, referenced=not d.get("source"), **layout)
 
 
 def theme_names(store, lang: str) -> dict[str, str]:
@@ -144,11 +164,16 @@ def _unit_place(iri: str) -> str:
     return "/".join(parts)
 
 
-def _add_unit(view: View, iri: str, label: str, level: int, ui: dict, cluster: str | None = None) -> None:
+#: Longest unit label drawn (the full name is in the tooltip, the details and the search).
+UNIT_LABEL_MAX = 64
+
+
+def _add_unit(view: View, iri: str, label: str, level: int, ui: dict, cluster: str | None = None, **layout) -> None:
     place = _unit_place(iri)
-    view.add_node(iri, label, "unit", tooltip=f"{label}\n{place}", level=level,
-                  details=[[ui["unit"], label], ["scope", place]], search=f"{label} {place}",
-                  collapse="unit" if cluster else None, cluster=cluster)
+    short = label if len(label) <= UNIT_LABEL_MAX else label[: UNIT_LABEL_MAX - 1].rstrip(" ,") + "…"
+    view.add_node(iri, short, "unit", tooltip=f"{label}\n{place}", level=level,
+                  details=[[ui["unit"], label], [ui["scope"], place]], search=f"{label} {place}",
+                  collapse="unit" if cluster else None, cluster=cluster, **layout)
 
 
 def corpus_view(store, lang: str = "en") -> View:
@@ -158,7 +183,7 @@ def corpus_view(store, lang: str = "en") -> View:
     """
     lab = labels(lang)
     ui = lab["ui"]
-    view = View(kind="corpus", title=ui["corpus"], layout="hierarchical",
+    view = View(kind="corpus", title=ui["corpus"], layout="bands", edge_labels=False,
                 collapse_steps=["count", "plan:commune", "count", "plan:province", "count"])
     docs = documents(store)
     links = rows(store, "document_links")
@@ -179,7 +204,10 @@ def corpus_view(store, lang: str = "en") -> View:
         total = sum(c["tasks"] for c in per_plan.get(iri, []))
         if per_plan.get(iri):
             extra.insert(0, [ui["tasks"], str(total)])
-        _add_doc(view, d, ui, extra=extra)
+        local = d["kind"] in ("plan:province", "plan:commune")
+        _add_doc(view, d, ui, extra=extra, column=fold(d.get("province") or "") if local else None,
+                 order=(fold(d.get("commune") or ""), d.get("number") or "", d.get("source") or "", iri))
+    view.columns = sorted({n["column"] for n in view.nodes if n.get("column") is not None})
     for link in links:
         if view.has_node(link["child"]) and view.has_node(link["parent"]):
             view.add_edge(link["child"], link["parent"], link["rel"], dashes=link["rel"] == "repeals")
@@ -194,7 +222,7 @@ def corpus_view(store, lang: str = "en") -> View:
             view.add_node(node, str(c["tasks"]), f"count:{key}", level=row,
                           tooltip=f"{doc_name(docs[plan])}\n{name}: {c['tasks']} {ui['tasks']}",
                           details=[[ui["plan"], doc_name(docs[plan])], [ui["theme"], name], [ui["tasks"], str(c["tasks"])]],
-                          collapse="count", cluster=plan)
+                          collapse="count", cluster=plan, attach=plan, order=_THEME_ORDER.get(key, 99))
             view.nodes[-1]["weight"] = c["tasks"]
             view.add_edge(node, plan, "counts", count=c["tasks"])
     return view
@@ -298,27 +326,36 @@ def plan_view(store, plan: str, lang: str = "en") -> View:
     docs = documents(store)
     themes = theme_names(store, lang)
     anc = [(r["child"], r["parent"]) for r in rows(store, "plan_ancestors", plan=NamedNode(iri))]
-    view = View(kind="plan", title=f"{ui['plan']} {doc_name(docs[iri])}", layout="force",
-                collapse_steps=["target", "unit", "task"])
-    for i in {iri, *(x for e in anc for x in e)} & set(docs):
-        _add_doc(view, docs[i], ui)
+    view = View(kind="plan", title=f"{ui['plan'].capitalize()} {doc_name(docs[iri])}", layout="bands", edge_labels=False,
+                collapse_steps=["target", "unit", "task"], columns=list(_THEME_ORDER))
+    # Bands: ancestors above (the farthest on top), the plan, task groups, tasks, units, targets.
+    up = _plan_rows({i: None for i in {iri, *(x for e in anc for x in e)}}, [(p, c) for c, p in anc])
+    for i in sorted({iri, *(x for e in anc for x in e)} & set(docs)):
+        _add_doc(view, docs[i], ui, level=-up[i], order=(docs[i]["kind"], i))
     for c, p in anc:
         if view.has_node(c) and view.has_node(p):
             view.add_edge(c, p, "implements")
     units = rows(store, "task_units", plan=NamedNode(iri))
     unit_names = _unit_map(units)
-    for t in rows(store, "tasks", plan=NamedNode(iri)):
+    task_order = {}
+    for n, t in enumerate(rows(store, "tasks", plan=NamedNode(iri))):
         key = _short(t["theme"]) if t.get("theme") else "other"
         group = f"{iri}#theme/{key}"
         name = themes.get(key, key)
-        view.add_node(group, name, "theme", tooltip=name, details=[[ui["theme"], name]], search=name)
+        view.add_node(group, name, "theme", tooltip=name, details=[[ui["theme"], name]], search=name,
+                      level=1, column=key)
         view.add_edge(group, iri, "in_theme")
+        task_order[t["task"]] = (_THEME_ORDER.get(key, 99), n)
         view.add_node(t["task"], _task_label(t, 28), _task_kind(t), tooltip=_task_tooltip(t, ui, themes),
                       details=_task_details(t, ui, themes, unit_names), search=f"{t.get('ref')} {t.get('text')}",
-                      collapse="task", cluster=group)
+                      collapse="task", cluster=group, level=2, column=key, order=n)
         view.add_edge(t["task"], group, "step_of")
+    first_task = {}
     for u in units:
-        _add_unit(view, u["unit"], u["unitLabel"] or _short(u["unit"]), 0, ui, cluster=iri)
+        first_task[u["unit"]] = min(first_task.get(u["unit"], (99, 0)), task_order.get(u["task"], (99, 0)))
+    for u in units:
+        _add_unit(view, u["unit"], u["unitLabel"] or _short(u["unit"]), 3, ui, cluster=iri,
+                  order=(first_task[u["unit"]], u["unitLabel"] or ""))
         view.add_edge(u["unit"], u["task"], "leads" if u["role"] == "lead" else "cooperates",
                       dashes=u["role"] != "lead")
     for g in rows(store, "task_targets", plan=NamedNode(iri)):
@@ -326,7 +363,7 @@ def plan_view(store, plan: str, lang: str = "en") -> View:
         label = f"{'≥ ' if g.get('atLeast') else ''}{value} {g.get('measure') or ''}".strip() or ui["targets"]
         view.add_node(g["target"], label, "target", tooltip=g.get("text") or label,
                       details=[[ui["targets"], label], [ui["text"], g.get("text") or ""]],
-                      collapse="target", cluster=g["task"])
+                      collapse="target", cluster=g["task"], level=4, order=(task_order.get(g["task"], (99, 0)), g["target"]))
         view.add_edge(g["task"], g["target"], "has_target")
     return view
 
@@ -363,7 +400,7 @@ def unit_view(store, unit: str, lang: str = "en") -> View:
     found = find_units(store, unit)
     docs = documents(store)
     themes = theme_names(store, lang)
-    view = View(kind="unit", title=f"{ui['unit']} {found[0]['label'] or unit}", layout="force",
+    view = View(kind="unit", title=f"{ui['unit'].capitalize()} {found[0]['label'] or unit}", layout="radial", edge_labels=False,
                 collapse_steps=["task"])
     links = []
     for u in found:
@@ -374,7 +411,8 @@ def unit_view(store, unit: str, lang: str = "en") -> View:
     for p in plans:
         unit_rows += rows(store, "task_units", plan=NamedNode(p))
         if p in docs:
-            _add_doc(view, docs[p], ui, level=2)
+            _add_doc(view, docs[p], ui, level=2, order=(LEVEL_ROW[docs[p]["kind"]], fold(docs[p].get("province") or ""),
+                                                        fold(docs[p].get("commune") or ""), p))
         for t in rows(store, "tasks", plan=NamedNode(p)):
             tasks[t["task"]] = t
     unit_names = _unit_map(unit_rows)
@@ -382,7 +420,7 @@ def unit_view(store, unit: str, lang: str = "en") -> View:
         t = tasks[r["task"]]
         view.add_node(t["task"], _task_label(t, 28), _task_kind(t), level=1, tooltip=_task_tooltip(t, ui, themes),
                       details=_task_details(t, ui, themes, unit_names), search=f"{t.get('ref')} {t.get('text')}",
-                      collapse="task", cluster=t["plan"])
+                      collapse="task", cluster=t["plan"], order=(t.get("ref") or "", t["task"]))
         view.add_edge(r["unit"], t["task"], "leads" if r["role"] == "lead" else "cooperates", dashes=r["role"] != "lead")
         view.add_edge(t["task"], t["plan"], "step_of")
     return view

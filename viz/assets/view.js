@@ -24,6 +24,7 @@
     var li = el("li");
     var sw = el("span", null, "swatch " + item.shape);
     sw.style.background = item.color;
+    if (item.border) { sw.style.border = "2px dashed " + item.border; }
     li.appendChild(sw);
     li.appendChild(el("span", item.label));
     legend.appendChild(li);
@@ -34,6 +35,17 @@
     li.appendChild(el("span", item.label));
     legend.appendChild(li);
   });
+
+  if (data.legend.hint) { document.getElementById("plv-legend").appendChild(el("p", data.legend.hint, "hint")); }
+
+  // Fit the drawing in the window once it is laid out, and again when the window changes size.
+  var ready = false;
+  function fit() { network.fit({ animation: false }); }
+  network.once("afterDrawing", function () { fit(); ready = true; window.planlineageView.ready = true; });
+  if (data.options.physics && data.options.physics.enabled) {
+    network.once("stabilizationIterationsDone", function () { fit(); });
+  }
+  window.addEventListener("resize", function () { if (ready) { fit(); } });
 
   // Details panel.
   var dl = document.querySelector("#plv-details dl");
