@@ -48,8 +48,11 @@ def cli():
               help="Write one <stem>.json record per document into this folder.")
 @click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Worker processes for many documents.")
-def extract(paths, out_dir, jobs):
-    """Turn plan documents (text) into extraction records (JSON).
+@click.option("--explain", is_flag=True,
+              help="Print how each block of the one document was read (heading, task, label, table row, "
+                   "skipped) with its lines, instead of the record: to see why a task was missed.")
+def extract(paths, out_dir, jobs, explain):
+    """Turn plan documents (text, Markdown, HTML, PDF, Word) into extraction records (JSON).
 
     With one document and no -o the record goes to stdout. A document that
     cannot be read gets one error line; the others are still extracted and the
@@ -59,10 +62,18 @@ def extract(paths, out_dir, jobs):
     Example:
       planlineage extract data/004_5c5cafd7972287fb.txt
       planlineage extract data/ -o out/records --jobs 2
+      planlineage extract --explain data/004_5c5cafd7972287fb.txt
     """
     from .extract.batch import expand, extract_paths
 
     files = expand(paths)
+    if explain:
+        if len(files) != 1:
+            raise click.UsageError("--explain reads one document")
+        from .extract.explain import explain_file
+
+        click.echo(explain_file(files[0]))
+        return
     failed = 0
     if out_dir is None and len(files) != 1:
         raise click.UsageError("give -o DIR to extract more than one document")

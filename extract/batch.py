@@ -37,7 +37,7 @@ def _warm() -> None:
 
 
 #: File endings a directory is searched for (a file named explicitly is always tried).
-DOCUMENT_SUFFIXES = (".txt", ".pdf", ".docx")
+DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
 
 
 def expand(paths) -> list[Path]:

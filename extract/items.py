@@ -24,7 +24,7 @@ Those duties are the tasks of a plan that has no task of another layout.
 >>> from planlineage.extract.document import Document
 >>> text = "II. NHIỆM VỤ\\n1. Tuyên truyền\\n- Tổ chức hội nghị.\\n- Cơ quan chủ trì: Phòng Văn hóa.\\nIII. TỔ CHỨC THỰC HIỆN\\n1. Sở Tư pháp\\n- Hướng dẫn."
 >>> [(t.ref, t.text, t.lead) for t in section_tasks(Document.from_text(text, "x.txt"))]
-[('II.1.1', 'Tổ chức hội nghị.', 'Phòng Văn hóa')]
+[('1.1', 'Tổ chức hội nghị.', 'Phòng Văn hóa')]
 >>> [(t.ref, t.text, t.lead) for t in assignment_tasks(Document.from_text(text, "x.txt"))]
 [('1.1', 'Hướng dẫn.', 'Sở Tư pháp')]
 """

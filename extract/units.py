@@ -456,4 +456,11 @@ def starts_with_unit(text: str) -> bool:
     >>> starts_with_unit("Sở Tư pháp"), starts_with_unit("Tổ chức hội nghị")
     (True, False)
     """
-    return bool(text) and _head(_expand(normalize(text))) is not None
+    if not text:
+        return False
+    t = _expand(normalize(text))
+    head = _head(t)
+    if head is None:
+        return False
+    # "Tổ chức hội nghị" opens a duty with the verb; "Các tổ chức ..." names bodies.
+    return not (fold(head.text) in lexicon().get("verb_heads", []) and not _strip_collective(t)[0])
