@@ -59,10 +59,21 @@ def responsibility(store) -> tuple[list, dict]:
     """store (GraphStore). RETURNS (tuple): (units [{unit, label, scope}], {(unit, theme key): (leads, cooperates)})."""
     units, cells = {}, {}
     for r in rows(store, "responsibility"):
-        units.setdefault(r["unit"], {"unit": r["unit"], "label": r["unitLabel"] or _short(r["unit"]),
-                                     "scope": r["scope"], "place": views._unit_place(r["unit"])})
+        label = r["unitLabel"] or _short(r["unit"])
+        u = units.setdefault(r["unit"], {"unit": r["unit"], "label": label,
+                                         "scope": r["scope"], "place": views._unit_place(r["unit"])})
+        # Plans of one locality may write one unit's canonical name in two cases: one row, one label.
+        u["label"] = min(u["label"], label)
         cells[(r["unit"], _short(r["theme"]))] = (r["leads"], r["cooperates"])
     return list(units.values()), cells
+
+
+def spellings(store) -> dict:
+    """store (GraphStore). RETURNS (dict): unit IRI -> [(spelling, [source files])], as the documents wrote it."""
+    out: dict = defaultdict(dict)
+    for r in rows(store, "unit_spellings"):
+        out[r["unit"]].setdefault(r["label"], []).append(r["source"])
+    return {u: sorted(v.items()) for u, v in out.items()}
 
 
 def _write(out: Path, template: str, **ctx) -> None:
@@ -100,18 +111,20 @@ def build_report(store, out_dir: str | Path, lang: str = "en") -> Path:
     for d in plans:
         s = plan_slug(d)
         index_rows.append({
-            "level": d.get("level"), "place": ", ".join(x for x in (d.get("commune"), d.get("province")) if x),
+            "level": views.level_name(d.get("level"), ui), "place": ", ".join(x for x in (d.get("commune"), d.get("province")) if x),
             "number": d.get("number"), "date": d.get("date"), "tasks": counts.get(d["iri"], 0),
             "implements": [views.doc_name(docs[x["parent"]]) for x in links
                            if x["child"] == d["iri"] and x["rel"] == "implements" and x["parent"] in docs],
             "source": d["source"], "page": ppage[d["iri"]], "view": f"view-plan-{s}.html"})
         _plan_page(store, out, d, docs, themes, upage, ppage, base, lang)
     unit_rows = []
+    written = spellings(store)
     for u in units:
         leads = sum(cells.get((u["unit"], k), (0, 0))[0] for k in theme_keys)
         coops = sum(cells.get((u["unit"], k), (0, 0))[1] for k in theme_keys)
         unit_rows.append(dict(u, page=upage[u["unit"]], leads=leads, cooperates=coops))
-        _unit_page(store, out, u, docs, themes, ppage, base, lang)
+        _unit_page(store, out, dict(u, spellings=[s for s in written.get(u["unit"], []) if s[0] != u["label"]]),
+                   docs, themes, ppage, base, lang)
     _write(out / "index.html", "report_index.html", title=ui["report"], plans=index_rows,
            units=sorted(unit_rows, key=lambda u: (-u["leads"], u["label"])), **base)
     peak = max((a + b for a, b in cells.values()), default=0) or 1
@@ -175,4 +188,5 @@ def _unit_page(store, out, u, docs, themes, ppage, base, lang) -> None:
                       "role": r["role"], "role_label": ui["lead"] if r["role"] == "lead" else ui["cooperate"],
                       "period": t.get("period")})
     _write(out / f"unit-{s}.html", "report_unit.html", title=u["label"],
-           unit={"place": u["place"], "view": f"view-unit-{s}.html"}, tasks=tasks, **base)
+           unit={"place": u["place"], "view": f"view-unit-{s}.html", "spellings": u.get("spellings", [])},
+           tasks=tasks, **base)
