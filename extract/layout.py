@@ -317,10 +317,13 @@ def read_blocks(doc: Document) -> list[Block]:
     if cached is not None:
         return cached
     lines = _source_lines(doc)
-    blank = sum(1 for x in lines if not x.strip())
+    # How the text breaks paragraphs is measured outside the tables a loader rendered into it.
+    in_grid = {n for g in getattr(doc, "grids", None) or [] for a, z in g.lines for n in range(a - 1, z + 1)}
+    prose = [x for n, x in enumerate(lines) if n not in in_grid and not _LONE_PIPE.match(x)]
+    blank = sum(1 for x in prose if not x.strip())
     per_line = getattr(doc, "paragraph_lines", False)
-    spaced = not per_line and _double_spaced(lines)
-    by_blank = not per_line and not spaced and blank >= BLANK_SEPARATED * max(1, len(lines) - blank)
+    spaced = not per_line and _double_spaced(prose)
+    by_blank = not per_line and not spaced and blank >= BLANK_SEPARATED * max(1, len(prose) - blank)
     lengths = sorted(len(x.strip()) for x in lines if x.strip())
     width = lengths[int(0.8 * (len(lengths) - 1))] if lengths else 0
     blocks: list[Block] = []
