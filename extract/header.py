@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import takewhile
 from pathlib import Path
 
 from .document import Document
@@ -242,16 +243,17 @@ def _name_in(segment: str, post: re.Pattern) -> tuple[str | None, bool]:
     return None, False
 
 
-def read_signer(doc: Document) -> str | None:
+def read_signer(doc: Document, first: int = 1) -> str | None:
     """Name of the first signature block ("TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / name").
 
     A block opens with "TM." / "KT." / "TL." or with a post in capitals ("CHỦ TỊCH",
     "TRƯỞNG BAN") at the start of a line or table cell; the name is the first line (or
     run of capitalised words) after the posts, wherever the copy put the line breaks.
+    ``first`` is the first line to look at (the one after the header).
     """
     post = re.compile(cues()["signature_post"])
     known = None
-    n = 1
+    n = first
     while n <= len(doc):
         line = normalize(doc.line(n))
         if letter_spaced(line):
@@ -265,15 +267,23 @@ def read_signer(doc: Document) -> str | None:
             offset = 0
             for cell in line.split("|"):
                 lead = cell.strip()
-                words = lead.split()[:2]
-                if words and " ".join(words) == " ".join(words).upper() and post.match(fold(lead)):
+                words = lead.split()
+                upper = len(list(takewhile(lambda w: w == w.upper(), words)))
+                # A post heads a short cell ("CHỦ TỊCH / name"), never a long capitals line.
+                if 2 <= upper <= 6 and post.match(fold(lead)):
                     start = offset + cell.index(lead)
                     break
                 offset += len(cell) + 1
         if start is not None:
             segments = re.split(r"\|", line[start:])
-            for k in range(n + 1, min(n + 9, len(doc) + 1)):
-                segments.extend(re.split(r"\|", normalize(doc.line(k))))
+            taken = 0
+            for k in range(n + 1, min(n + 40, len(doc) + 1)):
+                nxt = normalize(doc.line(k))
+                if nxt.strip():
+                    segments.extend(re.split(r"\|", nxt))
+                    taken += 1
+                    if taken == 8:
+                        break
             for segment in segments:
                 if letter_spaced(segment):
                     known = known if known is not None else known_words(doc)

@@ -21,24 +21,16 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
-from .lexicons import read_json, read_tsv
+from .lexicons import read_tsv
 from .abbrev import expand_abbreviations
 from .document import Document
+from .header import NUMBER as _NUMBER, Header, cues, fold_chars, parse_date, read_header, read_signer
 from .normalize import collapse, fold, normalize
 
 LEXICON = Path(__file__).resolve().parent / "lexicon"
 #: A space left by a line wrap inside a document symbol ("38- CT/TW", "599/KH-" + "UBND").
 _SIGNATURE = re.compile(r"\s*(?:TM|T/M)\s*[./]?\s*(.+)")
 WRAPPED_GAP = re.compile(r"(?<=[0-9A-Za-zĐđ][/-])\s+(?=[0-9A-ZĐ])")
-_NUMBER = re.compile(r"(\d+[a-z]?(?:/\d{4})?[/-][^\W\d_][\w&.-]*(?:/[\w&.-]+)*)")
-_DATE_WORDS = re.compile(r"ngày\s*(\d{1,2})?\s*tháng\s*(\d{1,2})?\s*năm\s*(\d{4})", re.I)
-_DATE_SLASH = re.compile(r"ngày\s*(\d{1,2})?\s*/\s*(\d{1,2})?\s*/\s*(\d{4})", re.I)
-
-
-@lru_cache(maxsize=1)
-def cues() -> dict:
-    """The layout cues of ``meta_cues.json``."""
-    return read_json(LEXICON / "meta_cues.json")
 
 
 def _tsv(name: str) -> list[list[str]]:
@@ -75,7 +67,7 @@ def heading_line(doc: Document) -> tuple[int, str] | None:
     """
     from .nlp import find_spans
 
-    for n in range(1, min(len(doc), 80) + 1):
+    for n in range(1, min(len(doc), 150) + 1):
         text = normalize(doc.line(n))
         if not text or text != text.upper() or len(text) > 40:
             continue
@@ -111,9 +103,19 @@ def title_lines(doc: Document) -> tuple[int, int] | None:
 
 # ---------------------------------------------------------------- header
 
-def _header_lines(doc: Document) -> list[int]:
-    found = heading_line(doc)
-    return list(range(1, found[0])) if found else []
+def _header(doc: Document, found: tuple[int, str] | None) -> Header:
+    return read_header(doc, found[0]) if found else Header()
+
+
+def _bodies_in(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, body) of the bodies named in ``text``, longest first where they overlap."""
+    low = fold_chars(text)
+    spans: list[tuple[int, int, str]] = []
+    for b in bodies():
+        for m in re.finditer(rf"(?<!\w){re.escape(fold(b))}(?!\w)", low):
+            if not any(s < m.end() and m.start() < e for s, e, _ in spans):
+                spans.append((m.start(), m.end(), b))
+    return sorted(spans)
 
 
 def _proper(upper: str) -> str:
@@ -136,32 +138,26 @@ def _proper(upper: str) -> str:
     return collapse(f"{body} {rest.lower()}")
 
 
-def _header_issuer(doc: Document) -> str | None:
-    motto = re.compile(cues()["motto"])
-    parts = []
-    for n in _header_lines(doc):
-        line = normalize(doc.line(n))
-        if not line or re.match(cues()["number_line"], fold(line)):
-            continue
-        f = fold(line)
-        m = motto.search(f)
-        if m:
-            line = line[:m.start()].strip()
-        if line and line == line.upper() and re.search(r"[^\W\d_]", line):
-            parts.append(line.strip(" -–"))
-    if not parts:
+def _recase(name: str, doc: Document) -> str:
+    """Written in capitals, a name's own case is lost: take it from the body text
+    ("SỞ KHOA HỌC VÀ CÔNG NGHỆ" -> "Sở Khoa học và Công nghệ")."""
+    rx = re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, name.split())) + r"(?!\w)", re.IGNORECASE)
+    return next((collapse(m.group(0)) for m in rx.finditer(doc.text) if m.group(0) != m.group(0).upper()), name)
+
+
+def _header_issuer(doc: Document, head: Header) -> str | None:
+    if not head.pieces:
         return None
-    text = expand_abbreviations(" ".join(parts))
+    text = expand_abbreviations(head.name)
     low = fold(text)
+    spans = _bodies_in(text)
     # "UBND TỈNH X / SỞ Y": the last body named is the issuer.
-    starts = [i for b in bodies() for i in [low.rfind(fold(b))] if i >= 0]
-    at = max(starts) if starts else 0
-    issuer = _proper(text[at:])
-    # Written in capitals, the name's own case is lost: take it from the body text
-    # ("SỞ KHOA HỌC VÀ CÔNG NGHỆ" -> "Sở Khoa học và Công nghệ").
-    m = re.search(r"(?<!\w)" + r"\s+".join(map(re.escape, issuer.split())) + r"(?!\w)", doc.text, re.IGNORECASE)
-    if m and m.group(0) != m.group(0).upper():
-        issuer = collapse(m.group(0))
+    at = spans[-1][0] if spans else 0
+    issuer = _recase(_proper(text[at:]), doc)
+    # "ỦY BAN MTTQ VIỆT NAM XÃ A / BAN THƯỜNG TRỰC": the sub-body of the body above it.
+    if len(spans) > 1 and spans[-1][2] in cues()["sub_bodies"]:
+        parent = _recase(_proper(text[spans[-2][0]:at].strip()), doc)
+        return collapse(f"{issuer} {parent}")
     # A body under a provincial committee ("UBND TỈNH X" above "SỞ Y") is "Sở Y tỉnh X".
     above = re.search(r"(?:^|\s)(tinh|thanh pho)\s+(.+)$", low[:at].strip())
     if above and not re.search(r"(?<!\w)(?:tỉnh|thành phố|xã|phường|huyện|đặc khu)(?!\w)", issuer):
@@ -169,6 +165,44 @@ def _header_issuer(doc: Document) -> str | None:
         if place:
             issuer = f"{issuer} {'tỉnh' if above.group(1) == 'tinh' else 'thành phố'} {place}"
     return issuer
+
+
+def _authority(doc: Document, found: tuple[int, str] | None) -> str | None:
+    """The author line of a decision, in capitals above its first "Căn cứ" ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH")."""
+    if not found or found[1] not in cues()["decision_types"]:
+        return None
+    stop = re.compile(cues()["authority_stop"])
+    posts = re.compile(cues()["authority_posts"])
+    candidate = None
+    for n in range(found[0] + 1, min(len(doc), found[0] + 40) + 1):
+        line = normalize(doc.line(n)).strip(" |")
+        if not line:
+            continue
+        if stop.match(fold(line)):
+            return candidate
+        if line == line.upper() and re.search(r"[^\W\d_]", line):
+            text = expand_abbreviations(line)
+            spans = _bodies_in(text)
+            if spans and (spans[0][0] == 0 or posts.match(fold(text))):
+                candidate = text
+    return None
+
+
+def _decision_issuer(doc: Document, authority: str, header_issuer: str | None) -> str:
+    """Issuer of a decision: its author line; a post ("Chủ tịch") stays unless the plan's
+    closing sentence says the plan is the body's ("Trên đây là Kế hoạch ... của Ủy ban nhân dân")."""
+    spans = _bodies_in(authority)
+    body = _proper(authority[spans[0][0]:])
+    named = header_issuer if header_issuer and fold(header_issuer).startswith(fold(body)) else body
+    post = authority[:spans[0][0]].strip()
+    if not post:
+        return named
+    closing = re.search(cues()["closing"] + r"[^.]*", doc.text)
+    if closing:
+        owner = closing.group(0).rsplit(" của ", 1)[-1]
+        if fold(expand_abbreviations(owner)).startswith(fold(spans[0][2])):
+            return named
+    return f"{post[:1]}{post[1:].lower()} {named}"
 
 
 def _preamble_issuer(doc: Document) -> str | None:
@@ -243,11 +277,11 @@ def infer_province(text: str) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
-def _header_province(doc: Document) -> str | None:
+def _header_province(head: Header) -> str | None:
     """The province the header block names ("ĐẢNG BỘ TỈNH THANH HÓA", "UBND TỈNH X")."""
-    head = fold(" ".join(doc.line(n) for n in _header_lines(doc)))
-    for p in sorted(provinces(), key=len, reverse=True):
-        if re.search(rf"(?:tinh|thanh pho)\s+{re.escape(fold(p))}(?!\w)", head):
+    low = fold(head.name)
+    for p in provinces():
+        if re.search(rf"(?:tinh|thanh pho)\s+{re.escape(fold(p))}(?!\w)", low):
             return p
     return None
 
@@ -255,7 +289,7 @@ def _header_province(doc: Document) -> str | None:
 def _level(issuer: str | None) -> str:
     if not issuer:
         return "commune"
-    if re.search(cues()["central"], issuer):
+    if re.search(cues()["central"], issuer, re.I):
         return "central"
     found = []
     for word, level in cues()["levels"].items():
@@ -267,6 +301,8 @@ def _level(issuer: str | None) -> str:
 
 def _complete_issuer(issuer: str, text: str, province: str | None, commune: str | None) -> str:
     """Add the level word or place name an issuer leaves implicit, from the text."""
+    if re.search(cues()["central"], issuer, re.I):
+        return issuer  # "Chính phủ": no level word to add
     levels = sorted(cues()["levels"], key=len, reverse=True)
     last = issuer.split()[-1] if issuer else ""
     if any(issuer.endswith(" " + lv) for lv in ("tỉnh", "thành phố")) and province:
@@ -286,71 +322,34 @@ def _complete_issuer(issuer: str, text: str, province: str | None, commune: str 
 
 # ---------------------------------------------------------------- number, date, signer
 
-def parse_date(text: str) -> str | None:
-    """First "ngày D tháng M năm Y" or "ngày D/M/Y" of ``text`` as precisely as given.
+def _captions(doc: Document, kind: str):
+    """(number, date) of each caption that attaches a part to this document
+    ("(Kèm theo Kế hoạch số 345/KH-UBND ngày 28/3/2025 ...)"), in document order."""
+    rx = re.compile(rf"kèm theo\b[^()]{{0,60}}?{re.escape(kind)}\s+số\s*(\S*)", re.I)
+    text = join_wrapped(doc.text)
+    for m in rx.finditer(text):
+        number = _NUMBER.match(m.group(1))
+        yield (number.group(1).rstrip(".,") if number else None), parse_date(text[m.end():m.end() + 60])
 
-    RETURNS (str | None): "YYYY-MM-DD", "YYYY-MM" (day blank) or "YYYY".
+
+def _number_and_date(doc: Document, head: Header, found: tuple[int, str] | None) -> tuple[str | None, str | None]:
+    """The document's own number and date: header first, then the captions of its appendices.
+
+    A caption's date replaces the header's when it is the same date given more precisely.
     """
-    for rx in (_DATE_WORDS, _DATE_SLASH):
-        m = rx.search(text)
-        if m:
-            day, month, year = m.group(1), m.group(2), m.group(3)
-            if (month and not 1 <= int(month) <= 12) or (day and not 1 <= int(day) <= 31):
-                continue
-            if month and day:
-                return f"{year}-{int(month):02d}-{int(day):02d}"
-            if month:
-                return f"{year}-{int(month):02d}"
-            return year
-    return None
-
-
-def _caption(doc: Document) -> str | None:
-    rx = re.compile(cues()["appendix_caption"], re.I)
-    for n in range(1, len(doc) + 1):
-        if rx.search(doc.line(n)):
-            return join_wrapped(" ".join(doc.lines[n - 1:n + 1]))
-    return None
-
-
-def _number_and_date(doc: Document) -> tuple[str | None, str | None]:
-    number = date = None
-    for n in _header_lines(doc):
-        line = normalize(doc.line(n))
-        m = re.match(r"Số\s*:?\s*(\S*)", line)
-        if m and _NUMBER.fullmatch(m.group(1) or ""):
-            number = m.group(1)
-        date = date or parse_date(line)
-    caption = _caption(doc)
-    if caption:
-        m = re.search(r"[Kk]ế hoạch số\s*(\S+)", caption)
-        if number is None and m and _NUMBER.match(m.group(1)):
-            number = _NUMBER.match(m.group(1)).group(1).rstrip(".,")
-        date = date or parse_date(caption)
+    number, date = head.number, head.date
+    kind = normalize(doc.line(found[0])).strip().lower() if found else "kế hoạch"
+    for cap_number, cap_date in _captions(doc, kind):
+        if number is None and cap_number:
+            number = cap_number
+        if cap_date and (date is None or (cap_date.startswith(date) and len(cap_date) > len(date))):
+            date = cap_date
     return number, date
 
 
 def extract_signer(doc: Document) -> str | None:
     """Name under the signature title block ("KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / <name>")."""
-    title = re.compile(cues()["signature_title"])
-    noise = re.compile(cues()["signature_noise"])
-    n = 1
-    while n <= len(doc):
-        line = normalize(doc.line(n))
-        if line and line == line.upper() and title.search(fold(line)):
-            k = n + 1
-            while k <= len(doc):
-                cand = normalize(doc.line(k))
-                if not cand or noise.match(fold(cand)) or (cand == cand.upper() and title.search(fold(cand))):
-                    k += 1
-                    continue
-                words = cand.split()
-                if 2 <= len(words) <= 5 and all(w[:1].isupper() for w in words) and not any(c.isdigit() for c in cand):
-                    return cand if cand != cand.upper() else " ".join(w.capitalize() for w in words)
-                break
-            n = k
-        n += 1
-    return None
+    return read_signer(doc)
 
 
 # ---------------------------------------------------------------- plan
@@ -364,9 +363,14 @@ def extract_plan(doc: Document) -> dict:
     found = heading_line(doc)
     lines = title_lines(doc)
     title = join_wrapped(" ".join(doc.lines[lines[0] - 1:lines[1]])) if lines else ""
-    number, date = _number_and_date(doc)
+    head = _header(doc, found)
+    number, date = _number_and_date(doc, head, found)
     text = doc.text
-    issuer = _header_issuer(doc) or _preamble_issuer(doc) or _signature_issuer(doc) or ""
+    issuer = _header_issuer(doc, head)
+    authority = _authority(doc, found)
+    if authority:
+        issuer = _decision_issuer(doc, authority, issuer)
+    issuer = issuer or _preamble_issuer(doc) or _signature_issuer(doc) or ""
     issuer = expand_abbreviations(issuer)
     sig = _signature_issuer(doc)
     if (sig and re.match(cues()["party_committee"], issuer) and re.match(cues()["standing_signature"], fold(sig))):
@@ -375,8 +379,10 @@ def extract_plan(doc: Document) -> dict:
     if province:
         province = next((p for p in provinces() if fold(p) == fold(province)), province)
     else:
-        province = _header_province(doc) or infer_province(text)
+        province = _header_province(head) or infer_province(text)
     level = _level(issuer)
+    if level == "central":
+        province = None  # a national body: the place-date line names only where it sits
     commune = _level_name(issuer, ("xã", "phường", "đặc khu", "thị trấn")) if level == "commune" else None
     if level == "commune" and commune is None and issuer:
         kind = next((k for k in ("đặc khu", "phường", "xã") if re.search(rf"(?<!\w){k}$", issuer)), None)
@@ -399,5 +405,5 @@ def extract_plan(doc: Document) -> dict:
         "province": province,
         "commune": commune if _level(issuer) == "commune" else None,
         "date": date,
-        "signer": extract_signer(doc),
+        "signer": read_signer(doc, found[0] + 1 if found else 1),
     }
