@@ -71,3 +71,58 @@ def test_real_plans_build_loads_every_readable_document_issue_11(tmp_path):
     checked = CliRunner().invoke(cli, ["validate", "--store", str(store)])
     assert checked.exit_code == 0, checked.output
     assert sorted(line for line in checked.stdout.splitlines() if line.startswith("Incomplete:")) == incomplete
+
+
+def _task_layouts() -> dict[str, str]:
+    """File -> 'layout of its tasks' of the table in ../shared/real/README.md (rows starting '| NN_')."""
+    out = {}
+    for line in (REAL / "README.md").read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 3 and re.match(r"^\d\d_", cells[0]):
+            out[cells[0]] = cells[2]
+    return out
+
+
+def _corpus_file(listed: str) -> Path:
+    """The corpus file a README row names ('24_kh-mttq-...-bau-cu_kh04-mttq-tinh.docx' may elide with '...')."""
+    if (REAL / "corpus" / listed).exists():
+        return REAL / "corpus" / listed
+    head, _, tail = listed.partition("...")
+    head, tail = head.rstrip("-_"), tail.lstrip("-_")
+    hits = [p for p in (REAL / "corpus").iterdir() if p.name.startswith(head) and p.name.endswith(tail)]
+    assert len(hits) == 1, (listed, hits)
+    return hits[0]
+
+
+#: A document symbol as plans print them: "1703/QĐ-TTg", "38-CT/TW", "21/2024/NQ-HĐND".
+_SYMBOL = re.compile(r"(?<![\w/-])(\d{1,5}(?:/\d{4})?[/-][A-ZĐ]{1,8}[\dA-ZĐ]*(?:-[A-ZĐ\d]{1,10})*(?:/[A-ZĐ]{1,6})?)(?![\w/-])")
+
+
+def _ocr_available() -> bool:
+    import shutil
+
+    return shutil.which("tesseract") is not None
+
+
+@pytest.mark.parametrize("listed", sorted(_task_layouts()) if REAL.is_dir() else [])
+def test_real_plans_every_document_read_with_references_and_tasks(listed):
+    """Issue #11: every document is read without an error (scans through OCR where tesseract is
+    present), names the documents it refers to, and has a task where the README shows a task layout."""
+    from planlineage.extract import record
+    from planlineage.extract.errors import ExtractionError
+
+    path = _corpus_file(listed)
+    if path.name.endswith("_scan.pdf") and not _ocr_available():
+        with pytest.raises(ExtractionError, match="needs OCR first"):
+            record.extract_file(path)
+        pytest.skip("tesseract is not installed: the scan is refused with the OCR message")
+    rec = record.extract_file(path)
+    from planlineage.extract import loaders
+    from planlineage.extract.normalize import fold
+
+    others = {fold(s) for s in _SYMBOL.findall(loaders.load(path).text)} - {fold(rec["plan"].get("number") or "")}
+    assert rec["references"] or not others, f"{path.name}: no referenced document found, though it names {sorted(others)}"
+    layout = _task_layouts()[listed]
+    if not layout.startswith("none"):
+        assert rec["tasks"], f"{path.name}: no task, though its layout is: {layout}"
+    assert rec["plan"]["doc_type"], f"{path.name}: no document type"
