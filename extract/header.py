@@ -176,9 +176,9 @@ def read_header(doc: Document, end: int) -> Header:
         if "|" in line and not re.sub(r"[\s|:-]", "", line):
             lines.append("|")  # a lone "|" or a table rule "|---|---|": a cell boundary
             continue
-        if letter_spaced(line):
+        if letter_spaced(line) or any(letter_spaced(c) for c in line.split("|")):
             known = known if known is not None else known_words(doc)
-            line = respace(line, known)
+            line = "|".join(respace(c, known) if letter_spaced(c) else c for c in line.split("|"))
         lines.append(line)
     text = _RULE.sub("|", "\n".join(lines))
     head = Header(first=first + 1, last=end - 1)

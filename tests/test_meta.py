@@ -3,12 +3,14 @@
 Facts asserted on the bundled plans were read from the texts in data/: header,
 heading and subject, preamble, signature block and appendix caption.
 """
+import json
 from pathlib import Path
 
 import pytest
 
 from planlineage.extract.abbrev import expand_abbreviations
 from planlineage.extract.document import Document
+from planlineage.extract.header import respace
 from planlineage.extract.meta import extract_plan, parse_date, title_lines
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -143,3 +145,40 @@ def test_expand_abbreviations_leaves_symbols_and_ambiguous_uses_alone():
 
 def test_parse_date_rejects_impossible_day_or_month():
     assert parse_date("ngày 99/99/2025") is None
+
+
+# ---------------------------------------------------------------- header layouts (tests/cases/meta_headers.json)
+
+HEADER_CASES = json.loads((Path(__file__).parent / "cases" / "meta_headers.json").read_text(encoding="utf-8"))["cases"]
+
+
+@pytest.mark.parametrize("case", HEADER_CASES, ids=[c["name"] for c in HEADER_CASES])
+def test_header_layouts(case):
+    p = plan_text(case["text"])
+    assert {k: p[k] for k in case["expect"]} == case["expect"]
+
+
+def test_letter_spaced_words_are_rejoined():
+    assert respace("ỦY B AN NHÂN D Â N T HÀNH P HỐ") == "ỦY BAN NHÂN DÂN THÀNH PHỐ"
+    assert respace("Nguyễn Hữu Tín") == "Nguyễn Hữu Tín"  # words already whole stay apart
+
+
+# ---------------------------------------------------------------- real plans (../shared/real)
+
+REAL = Path(__file__).resolve().parents[2] / "shared" / "real"
+
+
+@pytest.mark.skipif(not (REAL / "gold").is_dir(), reason="needs ../shared/real beside the repository")
+def test_real_plan_metadata_matches_gold():
+    # The issue's floors: plan number, issuer and date right on at least 85% of the real gold plans.
+    from planlineage.extract import evaluate, loaders
+
+    right = {f: 0 for f in ("number", "issuer", "date", "level", "province", "signer")}
+    golds = evaluate.load_gold(REAL / "gold")
+    for g in golds:
+        loaded = loaders.load(REAL / "corpus" / g["source"])
+        doc = Document.from_text(loaded.text, g["source"], loaded.grids, paragraph_lines=loaded.format == "docx")
+        p = extract_plan(doc)
+        for f in right:
+            right[f] += evaluate._plan_value(p.get(f)) == evaluate._plan_value(g["plan"].get(f))
+    assert {f: n / len(golds) >= 0.85 for f, n in right.items()} == {f: True for f in right}, right
