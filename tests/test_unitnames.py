@@ -99,3 +99,11 @@ def test_unitnames_matrix_has_one_row_per_unit(corpus_store, tmp_path):
     # a unit page lists the other spellings with their source files
     pages = [p.read_text(encoding="utf-8") for p in tmp_path.glob("unit-*.html")]
     assert any("Cách viết khác" in p and ".txt" in p for p in pages)
+
+
+def test_unitnames_unit_view_finds_a_unit_by_any_spelling(corpus_store):
+    from planlineage.viz.views import unit_view
+
+    view = unit_view(corpus_store, "Các Sở ngành", "en")
+    units = [n for n in view.nodes if n["kind"] == "unit"]
+    assert units and all(n["label"].startswith("Các sở, ban, ngành") for n in units)

@@ -30,7 +30,7 @@ LABEL_WIDTH = 170
 #: Horizontal room of one node: the widest label plus a gap.
 SLOT_W = LABEL_WIDTH + 30
 #: Height of one line of label text (14 px font) and the gap between rows.
-LINE_H, ROW_GAP, BAND_GAP = 18, 26, 56
+LINE_H, ROW_GAP, BAND_GAP = 18, 14, 40
 #: Shapes whose label is drawn below the shape (not inside it), and their drawn size.
 OUTSIDE = {"dot": 28, "triangle": 30, "star": 30, "hexagon": 30, "diamond": 28, "square": 28}
 #: Width of one count node (a circle holding a number) in the grid under its plan.
@@ -116,17 +116,19 @@ def bands(nodes: list, shapes: dict | None = None, column_order: list | None = N
     RETURNS (dict): node id -> (x, y).
     """
     if max_cols:
-        return _bands(nodes, shapes or {}, column_order, max_cols)[0]
+        return _bands(nodes, shapes or {}, column_order, max_cols, 1.0)[0]
     best = None
+    # Also try bands without columns (units, targets) wider than the columns above them.
     for cols in range(1, 5):
-        pos, (w, h) = _bands(nodes, shapes or {}, column_order, cols)
-        scale = min(WINDOW[0] / max(w, 1), WINDOW[1] / max(h, 1))
-        if best is None or scale > best[0] + 1e-9:
-            best = (scale, pos)
+        for spread in (1.0, 1.5, 2.0):
+            pos, (w, h) = _bands(nodes, shapes or {}, column_order, cols, spread)
+            scale = min(WINDOW[0] / max(w, 1), WINDOW[1] / max(h, 1))
+            if best is None or scale > best[0] + 1e-9:
+                best = (scale, pos)
     return best[1]
 
 
-def _bands(nodes, shapes, column_order, per_col) -> tuple[dict, tuple[float, float]]:
+def _bands(nodes, shapes, column_order, per_col, spread) -> tuple[dict, tuple[float, float]]:
     ids = {n["id"] for n in nodes}
     attached = defaultdict(list)
     for n in nodes:
@@ -154,7 +156,7 @@ def _bands(nodes, shapes, column_order, per_col) -> tuple[dict, tuple[float, flo
                 blocks[(level, c)] = _grid(members, per_col)
                 width[c] = max(width[c], blocks[(level, c)][0])
     total = sum(width.values()) if columns else 0
-    spanning_cols = max(4, int(max(total, 4 * SLOT_W) // SLOT_W))
+    spanning_cols = max(4, int(max(total, 4 * SLOT_W) * spread // SLOT_W))
     x0, col_x = -total / 2, {}
     for c in columns:
         col_x[c] = x0 + width[c] / 2

@@ -281,7 +281,7 @@ def page_html(view: View, lang: str = "en", assets: str = ASSETS_DIR, budget: in
     net = _network(view, lab)
     n = len(view.nodes)
     notices = [_notice_text(x, lab) for x in view.notices]
-    if n > PHYSICS_LIMIT and view.layout != "hierarchical":
+    if n > PHYSICS_LIMIT and view.layout not in ("hierarchical", *FIXED_LAYOUTS):
         notices.append(lab["ui"]["physics_off"].format(n=n))
     data = {
         "nodes": net["nodes"], "edges": net["edges"], "options": net["options"], "legend": _legend(view, lab),

@@ -380,8 +380,14 @@ def find_units(store, unit: str) -> list[dict]:
     if unit.startswith(("http://", "https://")):
         found = [u for u in allu if u["unit"] == unit]
     else:
+        from ..graph.unitnames import name_key, unit_name
+
         want = fold(unit).strip()
         found = [u for u in allu if fold(u["label"] or "") == want]
+        if not found:
+            # any spelling the naming rules make the same name ("Các Sở ngành" finds "Các sở, ban, ngành")
+            key = unit_name(unit).key
+            found = [u for u in allu if name_key(u["label"] or "") == key]
         if not found:
             found = [u for u in allu if want and want in fold(u["label"] or "")]
     if not found:
@@ -403,8 +409,14 @@ def unit_view(store, unit: str, lang: str = "en") -> View:
     view = View(kind="unit", title=f"{ui['unit'].capitalize()} {found[0]['label'] or unit}", layout="radial", edge_labels=False,
                 collapse_steps=["task"])
     links = []
+    from ..graph.iris import slug
+
+    places = {slug(d[k]): d[k] for d in docs.values() for k in ("province", "commune") if d.get(k)}
     for u in found:
-        _add_unit(view, u["unit"], u["label"] or _short(u["unit"]), 0, ui)
+        label = u["label"] or _short(u["unit"])
+        # the same name in several localities: say which one each is
+        where = ", ".join(places.get(x, x) for x in reversed(_unit_place(u["unit"]).split("/")))
+        _add_unit(view, u["unit"], f"{label}\n{where}" if len(found) > 1 else label, 0, ui)
         links += rows(store, "task_units", unit=NamedNode(u["unit"]))
     plans = sorted({r["plan"] for r in links})
     tasks, unit_rows = {}, []
