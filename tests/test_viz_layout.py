@@ -37,7 +37,15 @@ _GEOMETRY = """() => {
     out.push({id: id, label: n.options.label || '', x: n.x, y: n.y,
               labelBox: [a.x, a.y, b.x, b.y], box: [c.x, c.y, d.x, d.y]});
   }
-  return {nodes: out, width: rect.width, height: rect.height, scale: net.getScale()};
+  const edges = [];
+  for (const id of v.edges.getIds()) {
+    const e = net.body.edges[id];
+    if (!e.options.label || !e.labelModule.size.width) { continue; }
+    const l = e.labelModule.size;
+    const a = net.canvasToDOM({x: l.left, y: l.top}), b = net.canvasToDOM({x: l.left + l.width, y: l.top + l.height});
+    edges.push({label: e.options.label, labelBox: [a.x, a.y, b.x, b.y]});
+  }
+  return {nodes: out, edges: edges, width: rect.width, height: rect.height, scale: net.getScale()};
 }"""
 
 
@@ -64,6 +72,11 @@ def _check_readable(geo: dict) -> None:
     bad = [(a["label"], b["label"], round(_overlap(a["labelBox"], b["labelBox"]), 2))
            for a, b in itertools.combinations(nodes, 2) if _overlap(a["labelBox"], b["labelBox"]) > MAX_OVERLAP]
     assert bad == [], f"{len(bad)} pairs of labels overlap: {bad[:5]}"
+    # edge labels that are drawn (the trace view) collide with no label either
+    drawn = nodes + geo["edges"]
+    bad = [(a["label"], b["label"]) for a in geo["edges"] for b in drawn
+           if a is not b and _overlap(a["labelBox"], b["labelBox"]) > MAX_OVERLAP]
+    assert bad == [], f"{len(bad)} edge labels overlap other labels: {bad[:5]}"
     tol = 1.0
     outside = [n["label"] for n in geo["nodes"]
                if n["box"][0] < -tol or n["box"][1] < -tol or n["box"][2] > geo["width"] + tol
@@ -107,13 +120,15 @@ def test_viz_layout_labels_apart_and_nodes_inside(browser, pages, name):
     path, view = pages[name]
     p, geo = _open(browser, path)
     assert len(geo["nodes"]) == len(view.nodes)
+    # the trace draws its edge labels (few edges); the other views show them on hover only
+    assert bool(geo["edges"]) == (name == "trace")
     _check_readable(geo)
     _check_contrast_and_legend(path, "vi")
     print(f"{name}: {len(geo['nodes'])} nodes, scale {geo['scale']:.2f} at 1400 px")
     p.page.close()
 
 
-@pytest.mark.parametrize("name", ["corpus", "plan", "unit"])
+@pytest.mark.parametrize("name", ["corpus", "plan", "unit", "trace"])
 def test_viz_layout_no_clipped_node_at_1024_px(browser, pages, name):
     path, _ = pages[name]
     p, geo = _open(browser, path, 1024, 768)
