@@ -14,6 +14,9 @@ Reports documents per second and the peak resident memory of the largest process
 ``docs_per_s`` is wall time; ``docs_per_cpu_s`` uses the process CPU time, which is
 steadier on a shared machine. Results go to bench/results/extract.json (or --out).
 
+* ``real_cold``: the real plans of ../shared/real/corpus (scans left out), once each, cold, all
+  together and by file format (their size and layout differ from the bundled plans).
+
 Usage: python bench/extract.py [--repeat 100] [--jobs 1 2] [--out FILE]
 """
 from __future__ import annotations
@@ -35,6 +38,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE.parent / "data"
+REAL = HERE.parent.parent / "shared" / "real" / "corpus"
 #: lru_caches up to this size are loaders (pattern files, lexicons), kept when "cold".
 LOADER_CACHE_SIZE = 8
 
@@ -122,6 +126,12 @@ def main() -> None:
                    "in_process_warm": in_process(paths, cold=False)}
         for jobs in args.jobs:
             results["cli"].append(cli_run(corpus, Path(tmp) / f"out{jobs}", jobs))
+    if REAL.is_dir():
+        # The real plans of ../shared/real/corpus once each, cold, by format (scans need OCR: not timed here).
+        real = sorted(p for p in REAL.iterdir() if not p.name.endswith("_scan.pdf"))
+        results["real_cold"] = {"all": in_process(real, cold=True)}
+        for fmt in sorted({p.suffix for p in real}):
+            results["real_cold"][fmt] = in_process([p for p in real if p.suffix == fmt], cold=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))

@@ -32,7 +32,9 @@ def explain(doc: Document, tasks=None) -> list[dict]:
     starts = {}
     for t in tasks:
         starts.setdefault(t.lines[0], t)
-    root = build_tree(read_blocks(doc))
+    from .items import doc_tree
+
+    root = doc_tree(doc)
     section_of = {id(n.block): cls for n, cls in _sections(root)}
     nodes = {}
 

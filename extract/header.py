@@ -29,7 +29,8 @@ NUMBER = re.compile(r"(\d+[a-z]?(?:/\d{4})?[/-][^\W\d_][\w&.-]*(?:/[\w&.-]+)*)")
 _DAY = r"(\d\s?\d|\d)"  # "0 6": a digit split by a stray space
 _DATE_WORDS = re.compile(rf"ngày\s*{_DAY}?\s*tháng\s*{_DAY}?\s*năm\s*(\d{{4}})", re.I)
 _DATE_SLASH = re.compile(rf"ngày\s*{_DAY}?\s*/\s*{_DAY}?\s*/\s*(\d{{4}})", re.I)
-_NUMBER_CUE = re.compile(r"(?<!\w)Số\s*(?::|\.)?\s*(?=[\d/])|(?<!\w)Số\s*:\s*", re.I)
+_NUMBER_CUE = re.compile(r"(?<!\w)(?:Số|SỐ)\s*(?::|\.)?\s*(?=[\d/])|(?<!\w)(?:Số|SỐ)\s*:\s*")
+_PLACE_DATE = re.compile(r"(?:[^\W\d_]+\s+){0,6}[^\W\d_]+\s*,\s*ngày\b")  # "Lương Minh, ngày"
 _NUMBER_VALUE = re.compile(r"(\d[\w.]*)?((?:\s*[/-]\s*[^\W_][\w&.]*)+)")
 _RULE = re.compile(r"[-_=~*.]{3,}")
 #: A Vietnamese syllable, folded (initial consonants, one to three vowels, final consonants).
@@ -154,7 +155,9 @@ def _start(lines: list[str], motto: re.Pattern) -> int:
     k = at
     while k > 0:
         prev = lines[k - 1].strip().strip("|").strip()
-        if prev and not _RULE.fullmatch(prev) and prev != prev.upper():
+        # Above the motto stand the body (capitals), rules, and in a single column its "Số:" line.
+        if (prev and not _RULE.fullmatch(prev) and prev != prev.upper()
+                and not _NUMBER_CUE.match(prev) and not _PLACE_DATE.match(prev)):
             break
         k -= 1
     return k

@@ -62,7 +62,13 @@ def key(text: str) -> str:
 
 
 def _has(text_key: str, words) -> bool:
-    return any(re.search(rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])", text_key) for w in words)
+    """Whether a folded key contains one of the cue words as whole words."""
+    return _words_rx(tuple(words)).search(text_key) is not None
+
+
+@lru_cache(maxsize=64)
+def _words_rx(words: tuple) -> re.Pattern:
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(w) for w in words) + r")(?![a-z0-9])")
 
 
 @dataclass
@@ -70,6 +76,8 @@ class Node:
     block: Block | None
     children: list["Node"] = field(default_factory=list)
     parent: "Node | None" = None
+    #: What :func:`_labels_of` read, once.
+    labels: object = None
 
     @property
     def kind(self) -> str:
@@ -96,6 +104,14 @@ def _family(kind: str) -> str:
     return kind
 
 
+def doc_tree(doc: Document) -> Node:
+    """The tree of a document's blocks, built once per document."""
+    tree = getattr(doc, "_tree", None)
+    if tree is None:
+        tree = doc._tree = build_tree(read_blocks(doc))
+    return tree
+
+
 def build_tree(blocks: list[Block]) -> Node:
     """Nest blocks by numbering family (see the module docstring); tables are left out."""
     root = Node(None)
@@ -103,7 +119,7 @@ def build_tree(blocks: list[Block]) -> Node:
     for b in blocks:
         if b.is_table:
             continue
-        node = Node(b)
+        node = Node(b, labels=_UNSET)
         if _is_end(b):
             # "Nơi nhận:" and the signature close the body: nothing after them is a task.
             stack = [root]
@@ -143,16 +159,29 @@ def _is_end(b: Block) -> bool:
 
 def _label_name(text: str) -> str | None:
     """The field of an item whose whole text is a label heading ("Cơ quan chủ trì")."""
-    k = key(text)
+    return _label_keys().get(key(text))
+
+
+@lru_cache(maxsize=1)
+def _label_keys() -> dict[str, str]:
+    out: dict[str, str] = {}
     for name in FIELDS:
-        for cue in sorted(cues()["label_headings"][name], key=len, reverse=True):
-            if k == key(cue):
-                return name
-    return None
+        for cue in cues()["label_headings"][name]:
+            out.setdefault(key(cue), name)
+    return out
 
 
 def _labels_of(node: Node) -> dict | None:
     """field -> value when the node is a label (or a heading over labels), else None."""
+    if node.labels is _UNSET:
+        node.labels = _read_labels(node)
+    return node.labels
+
+
+_UNSET = object()
+
+
+def _read_labels(node: Node) -> dict | None:
     text = node.text
     before, found = bullets.labelled_clauses(text)
     if found and not before.strip(" -–:."):
@@ -357,7 +386,7 @@ def _walk(node: Node, path: list[Node], labels: dict, group: str | None, out: li
 
 def section_tasks(doc: Document) -> list[RawTask]:
     """Tasks of the task sections of a plan (LABELLED and INLINE layouts)."""
-    root = build_tree(read_blocks(doc))
+    root = doc_tree(doc)
     sections = _sections(root)
     has_tasks = any(cls == "tasks" for _, cls in sections)
     has_assign = any(cls == "assign" for _, cls in sections)
@@ -384,7 +413,7 @@ def section_tasks(doc: Document) -> list[RawTask]:
 def names_its_tasks(doc: Document) -> bool:
     """True when a section title says it holds the plan's tasks ("NHIỆM VỤ", "GIẢI PHÁP"),
     not only what is to be done ("NỘI DUNG THỰC HIỆN")."""
-    root = build_tree(read_blocks(doc))
+    root = doc_tree(doc)
     return any(cls == "tasks" and _has(key(n.text), cues()["section_tasks_explicit"]) for n, cls in _sections(root))
 
 
@@ -439,7 +468,7 @@ def _assign_node(node: Node, path: list[Node], out: list[RawTask]) -> None:
 
 def assignment_tasks(doc: Document) -> list[RawTask]:
     """Duties of the assignment sections, unit by unit (ASSIGN layout)."""
-    root = build_tree(read_blocks(doc))
+    root = doc_tree(doc)
     out: list[RawTask] = []
     for node, cls in _sections(root):
         if cls == "assign":

@@ -14,7 +14,12 @@ in one line naming the file why it cannot when it cannot.
 * PDF (pdfplumber): text outside tables in reading order; each ruled table is kept
   as a :class:`Grid` of cells (real cell boundaries beat rebuilding rows from broken
   lines) and also rendered into the text, so every text rule still sees it.
-* DOCX (python-docx): paragraphs and tables in document order, tables as Grids.
+* DOCX (python-docx): paragraphs and tables in document order, tables as Grids; Word's automatic list
+  numbers written before their paragraphs and footnotes/endnotes after the text under "Chú thích"
+  (:mod:`.wordparts` reads those parts); a small layout table (header or signature block) written cell by
+  cell, each cell's paragraphs on their own lines.
+* HTML (.html/.htm, any declared charset; lxml): see :mod:`.htmlpage`.
+* A scanned PDF (no text layer) is read by OCR when tesseract is installed (:mod:`.ocr`).
 
 Limits (checked before the expensive step): MAX_FILE_BYTES per file, MAX_PDF_PAGES,
 MAX_UNZIPPED_BYTES for a Word file, MAX_TEXT_CHARS of text after loading, and
@@ -38,6 +43,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .htmlpage import is_html
 from .lexicons import read_tsv
 from .errors import ExtractionError
 from .normalize import collapse, normalize_tones
@@ -87,6 +93,54 @@ class Loaded:
     format: str
     encoding: str | None = None
     grids: list[Grid] = field(default_factory=list)
+
+
+#: A table with at most this many columns and rows (with text) lays out a header or signature block
+#: ("ỦY BAN NHÂN DÂN ... | CỘNG HÒA ..."): it is written cell by cell, each cell's paragraphs a line.
+LAYOUT_MAX = 3
+
+
+def is_layout_table(rows: list[list[list[str]]]) -> bool:
+    """True for a small table of a header or signature block (see :data:`LAYOUT_MAX`)."""
+    full = [r for r in rows if any(any(x.strip() for x in c) for c in r)]
+    return bool(full) and len(full) <= LAYOUT_MAX and max(len(r) for r in full) <= LAYOUT_MAX
+
+
+def render_grid(lines: list[str], grids: list, rows: list[list[list[str]]], style: str = "pipe") -> None:
+    """Write a table into lines and keep it as a Grid in grids.
+
+    rows: each cell as its lines. A layout table (:func:`is_layout_table`) is written row by row,
+    cell by cell, one line per paragraph; otherwise style "pipe" writes one line per row
+    ("| 1 | Tập huấn |"), style "blank" the number and first cell on one line and each further cell
+    after a blank line (the layout of PDF text the text table reader knows).
+    """
+    cells = [[collapse(" ".join(c)) for c in r] for r in rows]
+    keep = [(r, c) for r, c in zip(rows, cells) if any(c)]
+    if not keep:
+        return
+    grid = Grid()
+    layout = is_layout_table([r for r, _ in keep])
+    if lines and lines[-1] != "":
+        lines.append("")
+    for row, texts in keep:
+        start = len(lines) + 1
+        if layout:
+            for cell in row:
+                lines.extend(collapse(x) for x in cell if x.strip())
+        elif style == "pipe":
+            lines.append("| " + " | ".join(t.replace("|", "/") for t in texts) + " |")
+        else:
+            lines.append(" ".join(c for c in texts[:2] if c))
+            for cell in texts[2:]:
+                if cell:
+                    lines.extend(["", cell])
+        grid.rows.append(texts)
+        grid.lines.append((start, max(start, len(lines))))
+        if style != "pipe" or layout:
+            lines.append("")
+    if style == "pipe" and not layout:
+        lines.append("")
+    grids.append(grid)
 
 
 class _Text:
@@ -165,6 +219,10 @@ def load_bytes(data: bytes, path: str | Path) -> Loaded:
         raise ExtractionError(path, "is an old Word .doc (OLE2) file; save it as .docx or PDF first")
     elif data.lstrip()[:5] == b"{\\rtf":
         raise ExtractionError(path, "is an RTF file; save it as .docx, PDF or UTF-8 text first")
+    elif is_html(data):
+        from .htmlpage import load_html
+
+        loaded = load_html(data, path)
     else:
         text, enc = decode_text(data, path)
         loaded = Loaded(text, "txt", enc)
@@ -415,7 +473,7 @@ def _load_pdf(data: bytes, path) -> Loaded:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             if len(pdf.pages) > MAX_PDF_PAGES:
                 raise ExtractionError(path, f"has {len(pdf.pages)} pages, over the {MAX_PDF_PAGES}-page limit for one plan")
-            images = 0
+            images, npages = 0, len(pdf.pages)
             for page in pdf.pages:
                 if time.monotonic() - started > MAX_PDF_SECONDS:
                     raise ExtractionError(path, f"took over {MAX_PDF_SECONDS} s to read; split it or convert it to text")
@@ -437,8 +495,18 @@ def _load_pdf(data: bytes, path) -> Loaded:
         raise ExtractionError(path, f"is a damaged PDF ({reason})") from None
     loaded = out.result("pdf")
     if not loaded.text.strip():
+        from . import ocr
+
         what = f"{images} page image(s) and " if images else ""
-        raise ExtractionError(path, f"is a PDF with {what}no text layer (scanned?): it needs OCR first (e.g. ocrmypdf)")
+        missing = ocr.available()
+        if missing:
+            raise ExtractionError(path, f"is a PDF with {what}no text layer (scanned?) and {missing}: "
+                                        "it needs OCR first (e.g. ocrmypdf)")
+        pages = ocr.ocr_pdf(data, path, npages)
+        loaded = Loaded("\n".join(x.replace("\f", "\n").rstrip() for x in pages), "pdf-ocr")
+        if not loaded.text.strip():
+            raise ExtractionError(path, f"is a PDF with {what}no text layer (scanned?), and OCR (tesseract) "
+                                        "found no text in it")
     return loaded
 
 
@@ -471,32 +539,83 @@ def _load_docx(data: bytes, path) -> Loaded:
     if "word/document.xml" not in names:
         raise ExtractionError(path, "is a ZIP archive, not a Word (.docx) document")
     import docx
-    from docx.oxml.ns import qn
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
+
+    from . import wordparts
 
     out = _Text()
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            parts = {n: z.read(f"word/{n}.xml") if f"word/{n}.xml" in names else None
+                     for n in ("numbering", "styles", "footnotes", "endnotes")}
         doc = docx.Document(io.BytesIO(data))
-        for child in doc.element.body.iterchildren():
-            if child.tag == qn("w:p"):
-                out.add(Paragraph(child, doc).text)
-            elif child.tag == qn("w:tbl"):
-                out.add_grid(_docx_rows(Table(child, doc)))
+        reader = _DocxReader(doc, wordparts.Numbering(parts["numbering"], parts["styles"]))
+        body = doc.element.body
+        for child in body.iterchildren():
+            if child.tag == wordparts.W + "p":
+                out.add(reader.paragraph(child))
+            elif child.tag == wordparts.W + "tbl":
+                rows = reader.rows(child)
+                render_grid(out.lines, out.grids, rows, style="blank")
+        notes = []
+        for kind in ("footnote", "endnote"):
+            found = dict(wordparts.notes(parts[kind + "s"], kind))
+            order = [i for i in wordparts.note_order(body, kind) if i in found]
+            notes += [found[i] for i in order + [i for i in found if i not in order]]
+        if notes:
+            # Footnotes name documents too ("Chỉ thị số 46-CT/TW ..."): after the text, under their heading.
+            out.lines += ["", "Chú thích"] + [f"[{n}] {t}" for n, t in enumerate(notes, 1)]
+    except ExtractionError:
+        raise
     except Exception as e:  # noqa: BLE001 - python-docx/lxml raise many types on damaged files
         reason = str(e).splitlines()[0][:120] if str(e) else type(e).__name__
         raise ExtractionError(path, f"is a damaged Word file ({reason})") from None
     return out.result("docx")
 
 
-def _docx_rows(table) -> list[list[str]]:
-    """Cell texts per row; a cell merged across columns keeps its text once (in its first column)."""
-    rows = []
-    for row in table.rows:
-        seen, cells = set(), []
-        for cell in row.cells:
-            key = id(cell._tc)
-            cells.append("" if key in seen else cell.text)
-            seen.add(key)
-        rows.append(cells)
-    return rows
+class _DocxReader:
+    """Paragraph texts with their automatic numbers, and table rows with each cell's paragraphs."""
+
+    def __init__(self, doc, numbering):
+        self.doc = doc
+        self.numbering = numbering
+        self.cells: dict = {}
+
+    def paragraph(self, p) -> str:
+        from docx.text.paragraph import Paragraph
+
+        from .layout import marker_of
+
+        text = Paragraph(p, self.doc).text
+        token = self.numbering.token(p)
+        if token and text.strip() and marker_of(collapse(text)) is None:
+            return f"{token} {text.lstrip()}"
+        return text
+
+    def cell_lines(self, tc) -> list[str]:
+        """A cell's paragraphs (each one line; a nested table one line per row), read once per cell."""
+        if tc in self.cells:
+            return self.cells[tc]
+        from .wordparts import W
+
+        lines = []
+        for child in tc.iterchildren():
+            if child.tag == W + "p":
+                lines.extend(self.paragraph(child).split("\n"))
+            elif child.tag == W + "tbl":
+                lines.extend(" | ".join(collapse(" ".join(c)) for c in r) for r in self.rows(child))
+        self.cells[tc] = lines
+        return lines
+
+    def rows(self, tbl) -> list[list[list[str]]]:
+        """Cells per row, each its lines; a cell merged across columns keeps its text once (in its first column)."""
+        from docx.table import Table
+
+        rows = []
+        for row in Table(tbl, self.doc).rows:
+            seen, cells = set(), []
+            for cell in row.cells:
+                key = id(cell._tc)
+                cells.append([] if key in seen else self.cell_lines(cell._tc))
+                seen.add(key)
+            rows.append(cells)
+        return rows

@@ -76,7 +76,20 @@ def heading_line(doc: Document) -> tuple[int, str] | None:
             longest = max(spans, key=lambda s: s.end_char)
             if not text[longest.end_char:].strip(" .:"):
                 return n, longest.id_
+        # OCR misreads a tone mark ("QUYÉT ĐỊNH"): the heading still folds to a type name.
+        code = _folded_types().get(fold(text).strip(" .:"))
+        if code:
+            return n, code
     return None
+
+
+@lru_cache(maxsize=1)
+def _folded_types() -> dict[str, str]:
+    """Folded document-type names of the DOC_TYPE patterns ("quyet dinh" -> "QĐ")."""
+    from .nlp import load_patterns
+
+    return {fold(" ".join(t["LOWER"] for t in p["pattern"])): p["id"]
+            for p in reversed(load_patterns()) if p["label"] == "DOC_TYPE"}
 
 
 def title_lines(doc: Document) -> tuple[int, int] | None:
@@ -375,7 +388,7 @@ def extract_plan(doc: Document) -> dict:
     sig = _signature_issuer(doc)
     if (sig and re.match(cues()["party_committee"], issuer) and re.match(cues()["standing_signature"], fold(sig))):
         issuer = f"Ban Thường vụ {issuer}"
-    province = _level_name(issuer, ("tỉnh", "thành phố", "Thành ủy", "Tỉnh ủy"))
+    province = _level_name(issuer, ("tỉnh", "thành phố", "Thành phố", "Thành ủy", "Tỉnh ủy"))
     if province:
         province = next((p for p in provinces() if fold(p) == fold(province)), province)
     else:
