@@ -182,7 +182,10 @@ def test_formats_query_command_csv(gold_store, tmp_path):
 
 
 def _training_leads(records) -> set:
-    return {(fold(lead), g["source"], t["ref"]) for g in records for t in g["tasks"] if t["training"]
+    from planlineage.graph.unitnames import unit_name
+
+    # the graph names a unit by its canonical name (data/unit_names.json, issue #14)
+    return {(fold(unit_name(lead).label), g["source"], t["ref"]) for g in records for t in g["tasks"] if t["training"]
             for lead in t["lead"]}
 
 
