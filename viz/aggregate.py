@@ -30,11 +30,12 @@ from .model import View
 NODE_BUDGET = 1500
 
 
-def aggregate(view: View, budget: int = NODE_BUDGET, names: dict | None = None) -> View:
+def aggregate(view: View, budget: int = NODE_BUDGET, names: dict | None = None, count_label: str = "count") -> View:
     """Reduce ``view`` in place to at most ``budget`` nodes and say so in its notices.
 
     view (View): the view to reduce. budget (int): largest node count.
     names (dict): display name of each collapse key (e.g. "task" -> "tasks").
+    count_label (str): name of the count in a merged node's details, in the page's language.
     RETURNS (View): the same view.
     """
     names = names or {}
@@ -45,7 +46,7 @@ def aggregate(view: View, budget: int = NODE_BUDGET, names: dict | None = None) 
     for step in view.collapse_steps:
         if len(view.nodes) <= budget:
             break
-        if _merge_step(view, step, names.get(step, step)):
+        if _merge_step(view, step, names.get(step, step), count_label):
             merged_kinds.append(names.get(step, step))
     dropped = 0
     if len(view.nodes) > budget:
@@ -59,7 +60,7 @@ def aggregate(view: View, budget: int = NODE_BUDGET, names: dict | None = None) 
     return view
 
 
-def _merge_step(view: View, step: str, name: str) -> bool:
+def _merge_step(view: View, step: str, name: str, count_label: str = "count") -> bool:
     groups = defaultdict(list)
     for n in view.nodes:
         if n.get("collapse") == step and n.get("cluster") is not None:
@@ -78,7 +79,7 @@ def _merge_step(view: View, step: str, name: str) -> bool:
         new_nodes.append({
             "id": agg_id, "label": f"{sum(m.get('weight', 1) for m in members)} × {name}",
             "kind": "aggregate", "tooltip": f"{len(members)} × {name}\n{host.get('label', cluster)}",
-            "level": members[0].get("level", 0), "details": [["count", str(len(members))]],
+            "level": members[0].get("level", 0), "details": [[count_label, str(len(members))]],
             "search": f"{name} {host.get('label', '')}", "collapse": step, "cluster": cluster,
             "weight": sum(m.get("weight", 1) for m in members),
             **{k: members[0][k] for k in ("column", "attach", "order") if k in members[0]},

@@ -22,7 +22,7 @@ class View:
 
     kind (str): "corpus", "trace", "plan", "unit" (or anything for tests).
     title (str): page heading (plain text).
-    layout (str): "hierarchical" (top-down by node ``level``) or "force".
+    layout (str): "hierarchical" (top-down by node ``level``), "force", "bands" or "radial" (below).
     nodes (list[dict]): ``id``, ``label``, ``kind`` (colour/shape key), ``tooltip``
         (plain text, newlines allowed), ``level`` (int), ``details`` (list of
         ``[key, value]`` shown on click), ``search`` (text the search box matches),

@@ -276,7 +276,7 @@ def page_html(view: View, lang: str = "en", assets: str = ASSETS_DIR, budget: in
     from markupsafe import Markup
 
     lab = labels(lang)
-    aggregate(view, budget, names=lab["collapse"])
+    aggregate(view, budget, names=lab["collapse"], count_label=lab["ui"]["count"])
     place(view)
     net = _network(view, lab)
     n = len(view.nodes)
