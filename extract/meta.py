@@ -95,10 +95,16 @@ def _folded_types() -> dict[str, str]:
 def title_lines(doc: Document) -> tuple[int, int] | None:
     """First and last line of the subject under the heading, or None without a heading."""
     found = heading_line(doc)
-    if not found:
-        return None
+    return _subject_lines(doc, found[0]) if found else None
+
+
+def _subject_lines(doc: Document, heading: int, stop=None) -> tuple[int, int] | None:
+    """First and last line of the subject under the heading at line ``heading``.
+
+    stop (callable | None): a test on a line's text that ends the subject before that line.
+    """
     start = end = None
-    for n in range(found[0] + 1, min(len(doc), found[0] + 30) + 1):
+    for n in range(heading + 1, min(len(doc), heading + 30) + 1):
         text = normalize(doc.line(n))
         if not text:
             continue
@@ -106,12 +112,62 @@ def title_lines(doc: Document) -> tuple[int, int] | None:
             break
         if start is not None and (re.match(r"(?:Thực hiện|Căn cứ|Triển khai|Xét|Theo|Nhằm|Để)\b", text)):
             break
+        if stop and stop(text):
+            break
         if start is None:
             start = n
         end = n
         if end - start >= 12:
             break
     return (start, end) if start else None
+
+
+_CAPTION = re.compile(r"\(?\s*(?:Ban hành\s+)?[Kk]èm theo\b")
+
+
+def _attached_heading(doc: Document, found: tuple[int, str]) -> int | None:
+    """Line of the heading of the plan a decision issues ("KẾ HOẠCH", "CHƯƠNG TRÌNH HÀNH ĐỘNG CỦA ...")."""
+    from .nlp import find_spans
+
+    for n in range(found[0] + 1, len(doc) + 1):
+        text = normalize(doc.line(n)).strip()
+        if not text or text != text.upper() or len(text) > 60 or text.endswith(":"):
+            continue
+        spans = [s for s in find_spans(text, "DOC_TYPE") if s.start_char == 0 and s.id_ in cues()["plan_types"]]
+        if spans:
+            tail = text[max(s.end_char for s in spans):].strip(" .")
+            if not tail or fold(tail).startswith("cua "):
+                return n
+    return None
+
+
+def _plan_title(doc: Document, found: tuple[int, str] | None) -> str:
+    """The plan's subject: under its heading, or for a decision that issues a plan, under
+    the attached plan's heading; an appendix caption or a decision's author line ends it."""
+    if not found:
+        return ""
+    capitals = []  # a subject begun in capitals ends at the first line that is not
+
+    def stop(text: str, authority: bool = False) -> bool:
+        if _CAPTION.match(text) or (capitals and capitals[0] and text != text.upper()):
+            return True
+        capitals.append(text == text.upper())
+        return authority and _is_authority(text)
+
+    lines = None
+    if found[1] in cues()["decision_types"]:
+        attached = _attached_heading(doc, found)
+        if attached:
+            lines = _subject_lines(doc, attached, stop)
+        if not lines:
+            capitals.clear()
+            lines = _subject_lines(doc, found[0], lambda t: stop(t, authority=True))
+    else:
+        lines = _subject_lines(doc, found[0], stop)
+    if not lines:
+        return ""
+    title = join_wrapped(" ".join(doc.lines[lines[0] - 1:lines[1]]))
+    return _CAPTION.split(title, 1)[0].strip() if _CAPTION.search(title[1:]) else title
 
 
 # ---------------------------------------------------------------- header
@@ -185,7 +241,6 @@ def _authority(doc: Document, found: tuple[int, str] | None) -> str | None:
     if not found or found[1] not in cues()["decision_types"]:
         return None
     stop = re.compile(cues()["authority_stop"])
-    posts = re.compile(cues()["authority_posts"])
     candidate = None
     for n in range(found[0] + 1, min(len(doc), found[0] + 40) + 1):
         line = normalize(doc.line(n)).strip(" |")
@@ -193,12 +248,18 @@ def _authority(doc: Document, found: tuple[int, str] | None) -> str | None:
             continue
         if stop.match(fold(line)):
             return candidate
-        if line == line.upper() and re.search(r"[^\W\d_]", line):
-            text = expand_abbreviations(line)
-            spans = _bodies_in(text)
-            if spans and (spans[0][0] == 0 or posts.match(fold(text))):
-                candidate = text
+        if _is_authority(line):
+            candidate = expand_abbreviations(line)
     return None
+
+
+def _is_authority(line: str) -> bool:
+    """A capitals line that names a body, or a post and a body ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH")."""
+    if line != line.upper() or not re.search(r"[^\W\d_]", line):
+        return False
+    text = expand_abbreviations(line)
+    spans = _bodies_in(text)
+    return bool(spans) and (spans[0][0] == 0 or bool(re.match(cues()["authority_posts"], fold(text))))
 
 
 def _decision_issuer(doc: Document, authority: str, header_issuer: str | None) -> str:
@@ -374,8 +435,7 @@ def extract_plan(doc: Document) -> dict:
     RETURNS (dict): title, doc_type, number, issuer, level, province, commune, date, signer.
     """
     found = heading_line(doc)
-    lines = title_lines(doc)
-    title = join_wrapped(" ".join(doc.lines[lines[0] - 1:lines[1]])) if lines else ""
+    title = _plan_title(doc, found)
     head = _header(doc, found)
     number, date = _number_and_date(doc, head, found)
     text = doc.text
