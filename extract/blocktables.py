@@ -83,7 +83,7 @@ def _table(block: Block, start_group: tuple[str, str | None]) -> list[RawTask]:
         i = col.get(name)
         return row[i].text.strip() if i is not None and i < len(row) else ""
 
-    for row in rows:
+    for idx, row in enumerate(rows):
         texts = [c.text for c in row]
         if not any(texts) or all(_COLNUM.match(t) or not t for t in texts):
             continue
@@ -113,8 +113,14 @@ def _table(block: Block, start_group: tuple[str, str | None]) -> list[RawTask]:
         if m_num is None and ref and not m_roman:
             continue
         number = m_num.group(1) if m_num else ref
+        if not others and idx + 1 < len(rows) and cell(rows[idx + 1], "ref").startswith(number + "."):
+            # "1 | Nâng cao nhận thức ..." over "1.1", "1.2": a group numbered like its rows.
+            group_no, group_text = "", content
+            continue
+        # "1.1" already carries its group's number; "1" under group "I" becomes "I.1".
+        ref = number if "." in number or not group_no else f"{group_no}.{number}"
         tasks.append(RawTask(
-            ref=f"{group_no}.{number}" if group_no else number, text=content, group=group_text,
+            ref=ref, text=content, group=group_text,
             lead=cell(row, "lead") or None, cooperate=cell(row, "cooperate") or None,
             period=cell(row, "period") or None, product=cell(row, "product") or None,
             lines=(min(c.lines[0] for c in row), max(c.lines[1] for c in row)), layout="table",

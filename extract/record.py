@@ -141,6 +141,12 @@ def content_key(text: str) -> str:
     return hashlib.sha256(" ".join(sorted(words)).encode("utf-8")).hexdigest()
 
 
+def _looks_like_a_plan(text: str) -> bool:
+    """A document heading ("KẾ HOẠCH", "QUYẾT ĐỊNH", "CHƯƠNG TRÌNH", ...) stands in its first lines."""
+    doc = Document.from_text("\n".join(text.split("\n")[:80]), "head")
+    return meta.heading_line(doc) is not None
+
+
 def extract_file(path: str | Path) -> dict:
     """Extraction record of one file; raises ExtractionError for what is not a plan.
 
@@ -151,8 +157,11 @@ def extract_file(path: str | Path) -> dict:
     loaded = loaders.load(path)
     record = extract_document(Document.from_text(loaded.text, path.name, loaded.grids,
                                                  paragraph_lines=loaded.format == "docx"))
-    if not record["tasks"] and not record["references"]:
-        raise ExtractionError(path, "is not a plan: no 'Kế hoạch' tasks and no referenced document found")
+    if not record["tasks"] and not record["references"] and not _looks_like_a_plan(loaded.text):
+        raise ExtractionError(path, "is not a plan: no 'Kế hoạch' heading, no task and no referenced document found")
+    if not record["tasks"] and not record["warnings"]:
+        # A plan of which no task was read is still loaded with what was read, and says so.
+        record["warnings"].append("no task recognised in this plan")
     record["sha256"] = content_key(loaded.text)
     record["format"] = loaded.format
     record["encoding"] = loaded.encoding
