@@ -37,10 +37,15 @@ _RULE = re.compile(r"[-_=~*.]{3,}")
 _SYLLABLE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?")
 
 
+_KEYS = ("motto", "signature_post", "signature_noise", "signature_body_words", "decision_types", "plan_types",
+         "authority_posts", "authority_stop", "closing", "sub_bodies", "levels", "central", "issue_verbs",
+         "standing_signature", "party_committee")
+
+
 @lru_cache(maxsize=1)
 def cues() -> dict:
     """The layout cues of ``meta_cues.json``."""
-    return read_json(LEXICON / "meta_cues.json")
+    return read_json(LEXICON / "meta_cues.json", _KEYS, "metadata lexicon")
 
 
 def parse_date(text: str) -> str | None:
@@ -135,7 +140,6 @@ class Header:
 
     pieces: list[str] = field(default_factory=list)  # upper-case name pieces in reading order
     number: str | None = None  # None when absent or left blank ("Số:   /KH-UBND")
-    number_line: bool = False  # a "Số:" cue was found
     date: str | None = None
     first: int = 0  # 1-based line span of the header
     last: int = 0
@@ -191,7 +195,6 @@ def read_header(doc: Document, end: int) -> Header:
         text = text[:m.start()] + "|" + text[m.end():]
     m = _NUMBER_CUE.search(text)
     if m:
-        head.number_line = True
         value = _NUMBER_VALUE.match(text, m.end())
         stop = m.end()
         if value:

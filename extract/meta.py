@@ -421,11 +421,6 @@ def _number_and_date(doc: Document, head: Header, found: tuple[int, str] | None)
     return number, date
 
 
-def extract_signer(doc: Document) -> str | None:
-    """Name under the signature title block ("KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / <name>")."""
-    return read_signer(doc)
-
-
 # ---------------------------------------------------------------- plan
 
 def extract_plan(doc: Document) -> dict:
