@@ -17,16 +17,18 @@ lines for the layout reader (:mod:`.layout`):
 
 >>> page = load_html('<html><head><meta charset="windows-1252"><title>x</title></head><body>'
 ...                  '<p><b>K&#7870; HO&#7840;CH</b></p><ol><li>Tuy&ecirc;n truy&#7873;n</li></ol>'
-...                  '<table><tr><td>TT</td><td>N&#7897;i dung</td></tr></table></body></html>'.encode("cp1252"), "x.html")
+...                  '<table><tr><th>TT</th><th>N&#7897;i dung</th><th>Ch&#7911; tr&igrave;</th><th>Th&#7901;i gian</th></tr>'
+...                  '<tr><td>1</td><td>T&#7853;p hu&#7845;n</td><td>S&#7903; T&#432; ph&aacute;p</td><td>2025</td></tr></table>'.encode("cp1252"), "x.html")
 >>> page.text.split("\\n")
-['**KẾ HOẠCH**', '', '1. Tuyên truyền', '', '| TT | Nội dung |']
->>> page.encoding, page.grids[0].rows
-('cp1252', [['TT', 'Nội dung']])
+['**KẾ HOẠCH**', '', '1. Tuyên truyền', '', '| TT | Nội dung | Chủ trì | Thời gian |', '| 1 | Tập huấn | Sở Tư pháp | 2025 |']
+>>> page.encoding, page.grids[0].rows[1]
+('cp1252', ['1', 'Tập huấn', 'Sở Tư pháp', '2025'])
 """
 from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 
 from .errors import ExtractionError
 from .normalize import collapse
@@ -85,7 +87,8 @@ def load_html(data: bytes, path):
             text = None  # a wrong declaration: read the bytes as a text file is read
     if text is None:
         text, enc = decode_text(data, path)
-    text = _XML_DECL.sub("", text.lstrip("\ufeff"), count=1)
+    # Windows-1258 writes tones as combining marks: compose them.
+    text = unicodedata.normalize("NFC", _XML_DECL.sub("", text.lstrip("\ufeff"), count=1))
     try:
         root = html.document_fromstring(text)
     except (etree.ParserError, ValueError) as e:

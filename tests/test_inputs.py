@@ -250,7 +250,8 @@ HARD = {
     "truncated.pdf": (lambda p: _write(p, make_pdf(TABLE_PLAN, p).read_bytes()[:30_000]),
                       "is a truncated PDF (no %%EOF at its end): the copy is incomplete"),
     "encrypted.pdf": (_encrypted_pdf, "is an encrypted PDF that needs a password; save an unprotected copy"),
-    "scanned.pdf": (_scanned_pdf, "is a PDF with 1 page image(s) and no text layer (scanned?): it needs OCR first"),
+    # With tesseract the OCR finds no text in the blank page; without it the message says how to install it.
+    "scanned.pdf": (_scanned_pdf, "is a PDF with 1 page image(s) and no text layer (scanned?)"),
     "huge.txt": (_big, "is 50 MB, over the 20 MB limit for one plan"),
     "recipe.txt": (lambda p: _write(p, "Nấu cơm: vo gạo, đổ nước, bật nồi.\n".encode() * 40), "is not a plan"),
     "old.doc": (lambda p: _write(p, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600),
