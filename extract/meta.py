@@ -177,11 +177,15 @@ def _header(doc: Document, found: tuple[int, str] | None) -> Header:
 
 
 def _bodies_in(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, body) of the bodies named in ``text``, longest first where they overlap."""
-    low = fold_chars(text)
+    """(start, end, body) of the bodies named in ``text``, longest first where they overlap.
+
+    Matched with their diacritics (lower case): folded, "SỐ" would be "Sở".
+    """
+    low = normalize(text).lower()
+    low = low if len(low) == len(text) else fold_chars(text)
     spans: list[tuple[int, int, str]] = []
     for b in bodies():
-        for m in re.finditer(rf"(?<!\w){re.escape(fold(b))}(?!\w)", low):
+        for m in re.finditer(rf"(?<!\w){re.escape(b.lower())}(?!\w)", low):
             if not any(s < m.end() and m.start() < e for s, e, _ in spans):
                 spans.append((m.start(), m.end(), b))
     return sorted(spans)
