@@ -425,6 +425,31 @@ def _number_and_date(doc: Document, head: Header, found: tuple[int, str] | None)
     return number, date
 
 
+# ---------------------------------------------------------------- web copies without a header
+
+def _carried_document(doc: Document) -> dict | None:
+    """Type, number, date and issuer of the document a headerless web copy carries in full."""
+    from .references import type_words
+
+    lead = join_wrapped(" ".join(doc.lines[:30]))
+    types = "|".join(re.escape(t) for t in sorted(type_words(), key=len, reverse=True))
+    m = re.search(rf"{cues()['full_text_cue']}\s+({types})\s+số\s*(\S+)", lead, re.I)
+    number = _NUMBER.match(m.group(2)) if m else None
+    if not number:
+        return None
+    symbol = number.group(1).rstrip(".,:")
+    found = {"doc_type": _folded_types().get(fold(m.group(1))), "number": symbol, "date": None, "issuer": None}
+    for cite in re.finditer(re.escape(symbol), lead):
+        after = lead[cite.end():cite.end() + 120]
+        d = re.match(r"\s*\(?\s*(ngày\s*[\d/ ]+|ngày[^)]{0,30}năm\s*\d{4})\)?", after)
+        found["date"] = found["date"] or (parse_date(d.group(1)) if d else None)
+        by = re.match(r"[^.;]{0,40}?\bcủa\s+(.{0,80})", after)
+        spans = _bodies_in(by.group(1)) if by else []
+        if spans and spans[0][0] == 0 and not found["issuer"]:
+            found["issuer"] = spans[0][2]
+    return found
+
+
 # ---------------------------------------------------------------- plan
 
 def extract_plan(doc: Document) -> dict:
@@ -439,6 +464,9 @@ def extract_plan(doc: Document) -> dict:
     number, date = _number_and_date(doc, head, found)
     text = doc.text
     issuer = _header_issuer(doc, head)
+    carried = None if found or head.pieces else _carried_document(doc)
+    if carried:
+        number, date, issuer = number or carried["number"], date or carried["date"], issuer or carried["issuer"]
     authority = _authority(doc, found)
     if authority:
         issuer = _decision_issuer(doc, authority, issuer)
@@ -470,7 +498,7 @@ def extract_plan(doc: Document) -> dict:
         commune = _level_name(issuer, ("xã", "phường", "đặc khu", "thị trấn"))
     return {
         "title": title,
-        "doc_type": found[1] if found else "KH",
+        "doc_type": found[1] if found else (carried or {}).get("doc_type") or "KH",
         "number": number,
         "issuer": issuer,
         "level": _level(issuer) if issuer else level,
