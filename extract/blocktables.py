@@ -97,8 +97,10 @@ def _table(block: Block, start_group: tuple[str, str | None]) -> list[RawTask]:
             m_in = _ROMAN.match(content)
             if m_in and m_in.group(1) in _ROMAN_VALID and m_in.group(2) and not others:
                 m_roman, ref, content = m_in, m_in.group(1), m_in.group(2)
-        if m_roman and m_roman.group(1) in _ROMAN_VALID and not others:
-            group_no, group_text = m_roman.group(1), collapse(f"{m_roman.group(2)} {content}") or None
+        filled = [t for i, t in enumerate(texts) if t and i != col.get("ref")]
+        if m_roman and m_roman.group(1) in _ROMAN_VALID and (not others or not content and len(filled) == 1):
+            # A group row: its title in the content cell, or in the one cell it fills.
+            group_no, group_text = m_roman.group(1), collapse(f"{m_roman.group(2)} {content or filled[0] if filled else ''}") or None
             continue
         m_num = _NUM.match(ref) if ref else None
         if not ref:

@@ -32,7 +32,8 @@ _DATE_SLASH = re.compile(rf"ngày\s*{_DAY}?\s*/\s*{_DAY}?\s*/\s*(\d{{4}})", re.I
 _NUMBER_CUE = re.compile(r"(?<!\w)(?:Số|SỐ)\s*(?::|\.)?\s*(?=[\d/])|(?<!\w)(?:Số|SỐ)\s*:\s*")
 _PLACE_DATE = re.compile(r"(?:[^\W\d_]+\s+){0,6}[^\W\d_]+\s*,\s*ngày\b")  # "Lương Minh, ngày"
 _NUMBER_VALUE = re.compile(r"(\d[\w.]*)?((?:\s*[/-]\s*[^\W_][\w&.]*)+)")
-_RULE = re.compile(r"[-_=~*.]{3,}")
+_RULE = re.compile(r"[-_=~*—–]{3,}")  # "-------" under the body and the motto
+_DOTS = re.compile(r"[.…]{3,}")  # a blank to fill in ("Số: ....../KH-UBND", "ngày ..... tháng 7")
 #: A Vietnamese syllable, folded (initial consonants, one to three vowels, final consonants).
 _SYLLABLE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?")
 
@@ -187,7 +188,7 @@ def read_header(doc: Document, end: int) -> Header:
             known = known if known is not None else known_words(doc)
             line = "|".join(respace(c, known) if letter_spaced(c) else c for c in line.split("|"))
         lines.append(line)
-    text = _RULE.sub("|", "\n".join(lines))
+    text = _RULE.sub("|", _DOTS.sub(" ", "\n".join(lines)))
     head = Header(first=first + 1, last=end - 1)
     # The motto column goes first, so that the place-date line beside it stands alone.
     folded = fold_chars(text)

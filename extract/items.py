@@ -286,7 +286,7 @@ def _task_children(node: Node) -> list[Node]:
 
 
 def _make(node: Node, path: list[Node], labels: dict, group: str | None, layout: str,
-          text: str | None = None) -> RawTask:
+          text: str | None = None, lines: tuple[int, int] | None = None) -> RawTask:
     text = text if text is not None else _details(node)
     m = _content_rx().match(bullets.fold_chars(text))
     text = text[m.end():] if m else text
@@ -306,7 +306,27 @@ def _make(node: Node, path: list[Node], labels: dict, group: str | None, layout:
         fields.setdefault(k, v)
     return RawTask(ref=_ref(path) or None, text=collapse(text.lstrip("-–—+* ")), group=group,
                    lead=fields.get("lead"), cooperate=fields.get("cooperate"), period=fields.get("period"),
-                   product=fields.get("product"), lines=(node.block.lines[0], node.last_line()), layout=layout)
+                   product=fields.get("product"), lines=lines or (node.block.lines[0], _last_line(node)), layout=layout)
+
+
+def _last_line(node: Node) -> int:
+    """Last line of an item and its details; its own label lines are not part of the task."""
+    last = node.block.lines[1]
+    for c in node.children:
+        if c.block is not None and _labels_of(c) is None:
+            last = max(last, _last_line(c))
+    return last
+
+
+def _points_to_appendix(section: Node) -> bool:
+    """A tasks section that sends the reader to an appendix table for its tasks."""
+    def texts(n):
+        for c in n.children:
+            if c.block is not None:
+                yield c.text
+                yield from texts(c)
+    k = fold(" ".join(texts(section)))
+    return any(cue in k for cue in bullets.appendix_cues())
 
 
 def _intro_lead(node: Node, first: Node) -> str | None:
@@ -352,7 +372,8 @@ def _names_unit(text: str) -> bool:
     return starts_with_unit(text)
 
 
-def _walk(node: Node, path: list[Node], labels: dict, group: str | None, out: list[RawTask]) -> None:
+def _walk(node: Node, path: list[Node], labels: dict, group: str | None, out: list[RawTask],
+          section: bool = False) -> None:
     own = dict(labels)
     for c in node.children:
         lab = _labels_of(c) if c.block is not None else None
@@ -372,16 +393,37 @@ def _walk(node: Node, path: list[Node], labels: dict, group: str | None, out: li
             return  # a section with a sentence and no item is not a task
         if node.kind == "para":
             return
-        text = None
-        if _is_heading_only(node) and node.paras():
-            text = collapse(" ".join(p.text for p in node.paras()))
+        text, lines = None, None
+        paras = [p for p in node.paras() if _labels_of(p) is None]
+        if _is_heading_only(node) and paras:
+            # "3. Phát triển nguồn nhân lực" over a paragraph: the paragraph is the task.
+            text = collapse(" ".join(p.text for p in paras))
+            lines, group = (paras[0].block.lines[0], paras[-1].block.lines[1]), node.text
         elif _is_heading_only(node) and node.block.heading:
             return
-        out.append(_make(node, path, own, group, "letters" if node.kind == "letter" else "bullets", text))
+        out.append(_make(node, path, own, group, "letters" if node.kind == "letter" else "bullets", text, lines))
         return
-    heading = node.text if node.block is not None else group
+    _group_labels_of_last(node, subs, own)
+    heading = node.text if node.block is not None and not section else group
     for c in subs:
         _walk(c, path + [c], own, heading or group, out)
+
+
+def _group_labels_of_last(node: Node, subs: list[Node], own: dict) -> None:
+    """Labels under the last item of a group, when no other item has labels of its own, label the
+    whole group ("a) ...", "b) ...", then "Cơ quan chủ trì: ..."): they move up to the group."""
+    if len(subs) < 2:
+        return
+    def labels(n):
+        return [_labels_of(c) for c in n.children if c.block is not None and _labels_of(c)]
+    if any(labels(n) for n in subs[:-1]) or _task_children(subs[-1]):
+        return
+    last = labels(subs[-1])
+    unmarked = [c for c in subs[-1].children if c.block is not None and _labels_of(c) and c.kind == "para"]
+    if last and len(unmarked) == len(last):
+        for lab in last:
+            for k, v in lab.items():
+                own.setdefault(k, v)
 
 
 def section_tasks(doc: Document) -> list[RawTask]:
@@ -397,7 +439,9 @@ def section_tasks(doc: Document) -> list[RawTask]:
         # plan without one, only when no section assigns the work unit by unit either.
         if cls == "tasks" or (cls is None and node.kind == "roman" and (has_tasks or not has_assign)):
             before = len(out)
-            _walk(node, [node], {}, node.text, out)
+            if _points_to_appendix(node):
+                continue  # "(Nhiệm vụ cụ thể tại Phụ lục kèm theo)": its items name the appendix's groups
+            _walk(node, [node], {}, None, out, section=True)
             if len(out) > before:
                 used.append(node)
     if len(used) == 1 and used[0].block is not None and used[0].block.marker:

@@ -39,8 +39,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from functools import lru_cache
+
 from .document import Document
-from .normalize import collapse
+from .lexicons import LEXICON_DIR as LEXICON, read_json
+from .normalize import collapse, fold
 
 #: Share of blank lines above which a text separates its paragraphs by blank lines.
 BLANK_SEPARATED = 0.15
@@ -49,6 +52,9 @@ BLANK_SEPARATED = 0.15
 DOUBLE_SPACED = 0.85
 #: A line shorter than this share of the usual full line ends its paragraph (PDF text).
 SHORT_LINE = 0.65
+#: A numbered line of at most this many words, without final punctuation, over a line in
+#: upper case is a group heading, not the first line of a wrapped sentence.
+HEADING_WORDS = 12
 #: Most lines of one cell of a table written one cell per line; a longer run is body text.
 MAX_CELL_LINES = 25
 
@@ -60,7 +66,8 @@ _MARKERS = [
     ("paren", re.compile(r"^\((\d{1,2}|[a-zđ])\)\s*(?=\S)")),
     ("letter", re.compile(r"^([a-zđ])\s*\)\s*(?=\S)")),
     ("upper", re.compile(r"^([A-DĐ])\s*[.)]\s+(?=[A-ZĐÀ-Ỹ])")),
-    ("dash", re.compile(r"^([-–—•·])\s*(?=[^\s\-–—])")),
+    # '\uf0b7', '\uf0a7', '\uf0d8': bullets of the Symbol and Wingdings fonts as PDF text gives them.
+    ("dash", re.compile(r"^([-–—•·▪●◦\uf0b7\uf0a7\uf0d8\uf076])\s*(?=[^\s\-–—])")),
     ("plus", re.compile(r"^(\+)\s*(?=\S)")),
     ("star", re.compile(r"^(\*)\s+(?=\S)")),
 ]
@@ -270,6 +277,25 @@ def _cell_table(lines: list[str], i: int) -> tuple[Block | None, int]:
     return _table_block(rows), end
 
 
+_PAGE_NUMBER = re.compile(r"^(?:-\s*)?\d{1,3}(?:\s*-)?$")
+_HYPHEN_END = re.compile(r"[\w/]-$")
+
+
+def _join(parts: list[str]) -> str:
+    """Lines of one paragraph as one text; a line ending in a hyphen glued to its word
+    ("38-" + "CT/TW") goes on without a space."""
+    out = ""
+    for p in parts:
+        p = p.strip()
+        if not out:
+            out = p
+        elif _HYPHEN_END.search(out) and p[:1].isupper():
+            out += p
+        else:
+            out += " " + p
+    return collapse(out)
+
+
 def _double_spaced(lines: list[str]) -> bool:
     """Text extracted from a PDF with a blank line after every line: paragraphs cannot be told
     by blank lines there."""
@@ -282,11 +308,41 @@ def _double_spaced(lines: list[str]) -> bool:
             run = 0
     if run:
         runs.append(run)
-    return len(runs) >= 20 and sum(1 for r in runs if r == 1) >= DOUBLE_SPACED * len(runs)
+    return len(runs) >= 6 and sum(1 for r in runs if r == 1) >= DOUBLE_SPACED * len(runs)
 
 
-def _starts_block(text: str, raw: str, prev: str, by_blank: bool, width: int = 0) -> bool:
-    """Whether a line starts a new block instead of going on with the paragraph before it."""
+@lru_cache(maxsize=1)
+def _cues() -> tuple:
+    """(body_end of lexicon/layout_cues.json, heading_connectors of lexicon/bullets_cues.json, a
+    pattern of its labels followed by ':'), all folded."""
+    layout = read_json(LEXICON / "layout_cues.json", ("body_end",), "layout cue lexicon")
+    bullets = read_json(LEXICON / "bullets_cues.json", ("heading_connectors", "labels"))
+    labels = sorted((c for cs in bullets["labels"].values() for c in cs), key=len, reverse=True)
+    label_rx = re.compile(r"^(?:" + "|".join(re.escape(c) for c in labels) + r")\s*:")
+    return tuple(layout["body_end"]), frozenset(bullets["heading_connectors"]), label_rx
+
+
+def _opens_end(text: str) -> bool:
+    k = fold(text[:20])
+    return any(k.startswith(c) for c in _cues()[0])
+
+
+def _ends_with_connector(line: str) -> bool:
+    """A line ending with a word that needs what follows ("của", "về", "và") goes on."""
+    words = line.split()
+    return bool(words) and fold(words[-1]) in _cues()[1]
+
+
+def _starts_block(text: str, raw: str, prev: str, by_blank: bool, width: int = 0, first: str = "") -> bool:
+    """Whether a line starts a new block instead of going on with the paragraph before it.
+
+    text, raw (str): the line, cleaned and as written. prev (str): the line before.
+    first (str): the paragraph so far.
+    """
+    if _opens_end(text):
+        return True  # "Nơi nhận:" opens the distribution list
+    if _cues()[2].match(fold(text[:60])):
+        return True  # "Cơ quan chủ trì: ..." is a label line of its own
     m = marker_of(text)
     closed = bool(_SENTENCE_END.search(prev))
     strong = m is not None and m[0].rstrip("0123456789") in _STRONG
@@ -302,6 +358,10 @@ def _starts_block(text: str, raw: str, prev: str, by_blank: bool, width: int = 0
         return True
     if width and len(prev) < SHORT_LINE * width and text[:1].isupper():
         return True  # the line before ended its paragraph well before the margin
+    head = marker_of(first) if first else None
+    if (head and head[0].rstrip("0123456789") in _STRONG and not closed and text[:1].isupper()
+            and len(head[2].split()) <= HEADING_WORDS and not _ends_with_connector(prev)):
+        return True  # "3. Phát triển nguồn nhân lực" over its paragraph: a group heading
     # A line in capitals after a sentence, or a sentence after a short heading in capitals.
     return len(prev) < 150 and is_caps(prev) != is_caps(text) and (closed or is_caps(prev))
 
@@ -333,7 +393,7 @@ def read_blocks(doc: Document) -> list[Block]:
         if not cur:
             return
         first, last = cur[0][0], cur[-1][0]
-        text = collapse(" ".join(c[1] for c in cur))
+        text = _join([c[1] for c in cur])
         marked = " ".join(c[2].strip() for c in cur).strip()
         bold = marked.startswith(("**", "__")) and marked.rstrip(" :.").endswith(("**", "__"))
         m = marker_of(text)
@@ -367,6 +427,9 @@ def read_blocks(doc: Document) -> list[Block]:
             i += 1
             continue
         text = collapse(strip_markup(raw))
+        if not per_line and not by_blank and _PAGE_NUMBER.match(text):
+            i += 1
+            continue  # a page number standing alone between the lines of PDF text
         if not text or _RULE.match(raw):
             if _RULE.match(raw):
                 flush()
@@ -385,7 +448,7 @@ def read_blocks(doc: Document) -> list[Block]:
             flush()
         elif cur and sum(c[2].count("**") for c in cur) % 2 == 1:
             pass  # inside a bold span that a line break cut ("**1. Sở" / "Công Thương**")
-        elif cur and _starts_block(text, raw, cur[-1][1], by_blank, width):
+        elif cur and _starts_block(text, raw, cur[-1][1], by_blank, width, " ".join(c[1] for c in cur)):
             flush()
         cur.append((i + 1, text, raw))
         i += 1
