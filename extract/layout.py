@@ -50,6 +50,8 @@ BLANK_SEPARATED = 0.15
 
 #: Share of one-line runs between blank lines above which a text is double-spaced.
 DOUBLE_SPACED = 0.85
+#: Share of lines cut at the margin mid-sentence above which blank-separated lines are PDF text.
+WRAPPED_SHARE = 0.3
 #: A line shorter than this share of the usual full line ends its paragraph (PDF text).
 SHORT_LINE = 0.65
 #: A numbered line of at most this many words, without final punctuation, over a line in
@@ -308,7 +310,14 @@ def _double_spaced(lines: list[str]) -> bool:
             run = 0
     if run:
         runs.append(run)
-    return len(runs) >= 6 and sum(1 for r in runs if r == 1) >= DOUBLE_SPACED * len(runs)
+    if len(runs) < 6 or sum(1 for r in runs if r == 1) < DOUBLE_SPACED * len(runs):
+        return False
+    # One line between blank lines is also a web copy's one-line paragraphs; PDF text is told by
+    # its lines cut at the margin in the middle of a sentence.
+    full = [x.strip() for x in lines if x.strip()]
+    width = sorted(map(len, full))[int(0.8 * (len(full) - 1))]
+    cut = sum(1 for x in full if len(x) >= 0.6 * width and not _SENTENCE_END.search(x))
+    return cut >= WRAPPED_SHARE * len(full)
 
 
 @lru_cache(maxsize=1)

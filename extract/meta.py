@@ -138,6 +138,8 @@ def _attached_heading(doc: Document, found: tuple[int, str]) -> int | None:
             tail = text[max(s.end_char for s in spans):].strip(" .")
             if not tail or fold(tail).startswith("cua "):
                 return n
+        elif _folded_types().get(fold(text).strip(" .")) in cues()["plan_types"]:
+            return n  # OCR misread a tone mark ("KÉ HOẠCH")
     return None
 
 
@@ -247,7 +249,7 @@ def _authority(doc: Document, found: tuple[int, str] | None) -> str | None:
     stop = re.compile(cues()["authority_stop"])
     candidate = None
     for n in range(found[0] + 1, min(len(doc), found[0] + 40) + 1):
-        line = normalize(doc.line(n)).strip(" |")
+        line = normalize(doc.line(n)).strip(" |:.")
         if not line:
             continue
         if stop.match(fold(line)):
