@@ -237,7 +237,7 @@ def _name_in(segment: str, post: re.Pattern) -> tuple[str | None, bool]:
                 and not re.search(cues()["signature_body_words"], f)):
             return " ".join(w.capitalize() for w in words), False
         return None, True
-    tokens = segment.split()
+    tokens = [t.rstrip(".,;") or t for t in segment.split()]
     k = 0
     while k < len(tokens) and (tokens[k] == tokens[k].upper()):
         k += 1
