@@ -69,7 +69,7 @@ _MARKERS = [
     ("letter", re.compile(r"^([a-zđ])\s*\)\s*(?=\S)")),
     ("upper", re.compile(r"^([A-DĐ])\s*[.)]\s+(?=[A-ZĐÀ-Ỹ])")),
     # '\uf0b7', '\uf0a7', '\uf0d8': bullets of the Symbol and Wingdings fonts as PDF text gives them.
-    ("dash", re.compile(r"^([-–—•·▪●◦\uf0b7\uf0a7\uf0d8\uf076])\s*(?=[^\s\-–—])")),
+    ("dash", re.compile(r"^([-–—•·▪●◦∙❖►➢✓\uf0b7\uf0a7\uf0d8\uf0fc\uf076])\s*(?=[^\s\-–—])")),
     ("plus", re.compile(r"^(\+)\s*(?=\S)")),
     ("star", re.compile(r"^(\*)\s+(?=\S)")),
 ]

@@ -1,4 +1,5 @@
-"""Tests of the bullet/letter task reader (extract/bullets.py) and the section splitter.
+"""Tests of the item reader of tasks sections (extract/items.py, with the clause rules of
+extract/bullets.py) on numbered groups, bullets and lettered items, and of the section splitter.
 
 Real plans: data/004 (ward, '-' bullets with per-group 'Cơ quan chủ trì / phối hợp /
 Thời gian' lines) and data/002 (commune Party committee, PDF text with wrapped lines).
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from planlineage.extract import bullets, sections
+from planlineage.extract import bullets, items, sections
 from planlineage.extract.document import Document
 from planlineage.extract.errors import ExtractionError
 
@@ -39,12 +40,12 @@ CASES = _load_cases()
 
 @pytest.fixture(scope="module")
 def ward_tasks():
-    return bullets.extract_bullet_tasks(_doc("004"))
+    return items.section_tasks(_doc("004"))
 
 
 @pytest.fixture(scope="module")
 def party_tasks():
-    return bullets.extract_bullet_tasks(_doc("002"))
+    return items.section_tasks(_doc("002"))
 
 
 def test_bullets_ward_plan_has_twelve_tasks_in_six_groups(ward_tasks):
@@ -101,7 +102,7 @@ def test_bullets_party_plan_has_no_group_lines_and_stops_before_section_three(pa
 @pytest.mark.parametrize("name", ["000", "001"])
 def test_bullets_appendix_plans_give_no_heading_tasks(name):
     """Their NHIỆM VỤ section only names the groups of the appendix table."""
-    assert bullets.extract_bullet_tasks(_doc(name)) == []
+    assert items.section_tasks(_doc(name)) == []
 
 
 def test_sections_find_tasks_section_of_every_bundled_plan():
@@ -139,7 +140,7 @@ def test_bullets_case_files_are_well_formed():
      for c in CASES])
 def test_bullets_cases(case):
     doc = Document.from_text("\n".join(case["input"]), case["label"])
-    got = bullets.extract_bullet_tasks(doc)
+    got = items.section_tasks(doc)
     assert len(got) == len(case["expected"]), [t.text for t in got]
     for task, want in zip(got, case["expected"]):
         for key, value in want.items():
@@ -155,7 +156,7 @@ def test_bullets_bad_lexicon_is_named(tmp_path, monkeypatch):
     bullets._label_rx.cache_clear()
     try:
         with pytest.raises(ExtractionError, match="bullets_cues.json: 'labels' must map exactly lead, cooperate"):
-            bullets.extract_bullet_tasks(_doc("004"))
+            items.section_tasks(_doc("004"))
     finally:
         bullets._lexicon.cache_clear()
         bullets._label_rx.cache_clear()
