@@ -17,7 +17,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from . import blocktables, bullets, dates, grids, items, loaders, meta, references, tables, targets, themes, units
+from . import blocktables, dates, items, loaders, meta, references, tables, targets, themes, units
 from .document import Document, RawTask
 from .errors import ExtractionError
 from .normalize import strip_diacritics
@@ -64,7 +64,7 @@ def read_tasks(doc: Document) -> list[RawTask]:
     3. ASSIGN: duties listed unit by unit in the assignment sections, only when the plan
        has no task of another layout.
     """
-    table = blocktables.table_tasks(doc) or grids.best_rows(doc, tables.extract_table_tasks(doc))
+    table = blocktables.table_tasks(doc) or tables.extract_table_tasks(doc)
     narrative = items.section_tasks(doc)
     if table:
         if all(blocktables.INDICATOR in t.notes for t in table):
