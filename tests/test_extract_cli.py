@@ -195,3 +195,24 @@ def test_installed_console_script_runs():
                          env={**os.environ, "PYTHONIOENCODING": "ascii"}, timeout=120)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["source"] == DOCS[-1].name
+
+
+def test_extract_explain_shows_how_each_block_was_read():
+    """Issue #11: `extract --explain` says, line by line, what became a section, a task, a label."""
+    res = CliRunner().invoke(cli, ["extract", "--explain", str(DATA / "004_5c5cafd7972287fb.txt")])
+    assert res.exit_code == 0, res.output
+    rows = {line.split()[0]: line for line in res.stdout.splitlines()}
+    assert "section: tasks" in rows["19"] and "NHIỆM VỤ VÀ GIẢI PHÁP" in rows["19"]
+    assert "section: no tasks" in rows["7"]
+    assert "task 1.1" in rows["22"] and "Tổ chức phổ biến" in rows["22"]
+    assert "label: lead" in rows["25"] and "label: cooperate" in rows["26"] and "label: period" in rows["28"]
+    assert "group" in rows["21"]
+    rec = json.loads(CliRunner().invoke(cli, ["extract", str(DATA / "004_5c5cafd7972287fb.txt")]).stdout)
+    tasks = [line for line in res.stdout.splitlines() if " task " in f" {line.split(None, 2)[2]}"]
+    assert len(tasks) == len(rec["tasks"]) == 12
+
+
+def test_extract_explain_reads_one_document():
+    res = CliRunner().invoke(cli, ["extract", "--explain", *map(str, DOCS[:2])])
+    assert res.exit_code == 2
+    assert "--explain reads one document" in res.output
