@@ -23,7 +23,13 @@ from .model import View
 from .render import labels
 from .sparql import rows
 
-from ..extract.normalize import fold
+
+def fold(text: str) -> str:
+    """The folded form of ``text`` (extract.normalize.fold, imported when first needed: `viz --trace` need not)."""
+    from ..extract.normalize import fold as _fold
+
+    return _fold(text)
+
 
 LEVEL_ROW = {"plan:directive": 0, "plan:central": 2, "plan:province": 4, "plan:commune": 6, "plan:unknown": 2}
 THEME_NS = "https://w3id.org/planlineage/theme/"
