@@ -175,7 +175,18 @@ def _plan_title(doc: Document, found: tuple[int, str] | None) -> str:
 # ---------------------------------------------------------------- header
 
 def _header(doc: Document, found: tuple[int, str] | None) -> Header:
-    return read_header(doc, found[0]) if found else Header()
+    """The header above the heading; without a heading line (the subject run into it),
+    the block that ends with the place-date line under the motto."""
+    if found:
+        return read_header(doc, found[0])
+    motto = re.compile(cues()["motto"])
+    for n in range(1, min(len(doc), 60) + 1):
+        if motto.search(fold(doc.line(n))):
+            for k in range(n, min(len(doc), n + 12) + 1):
+                if parse_date(normalize(" ".join(doc.lines[n - 1:k]))):  # the date may wrap
+                    return read_header(doc, k + 1)
+            break
+    return Header()
 
 
 def _bodies_in(text: str) -> list[tuple[int, int, str]]:
