@@ -67,7 +67,13 @@ def _overlap(a, b) -> float:
     return w * h / smaller if smaller > 0 else 0.0
 
 
+#: vis-network leaves out labels drawn smaller than this many pixels (``scaling.label.drawThreshold``).
+DRAW_THRESHOLD = 5
+
+
 def _check_readable(geo: dict) -> None:
+    # labels are drawn at all (the boxes below are only measured when they are): 14 px text times the zoom
+    assert 14 * geo["scale"] >= DRAW_THRESHOLD, f"zoomed out to {geo['scale']:.2f}: labels are not drawn"
     nodes = [n for n in geo["nodes"] if n["label"].strip()]
     bad = [(a["label"], b["label"], round(_overlap(a["labelBox"], b["labelBox"]), 2))
            for a, b in itertools.combinations(nodes, 2) if _overlap(a["labelBox"], b["labelBox"]) > MAX_OVERLAP]
