@@ -165,7 +165,3 @@ inline_clauses = _inline
 responsibility_clauses = _clauses
 fold_chars = _fold_chars
 
-
-def appendix_cues() -> list[str]:
-    """Folded phrases by which a tasks section points to its appendix table ("tại Phụ lục")."""
-    return _lexicon()["appendix_pointer"]

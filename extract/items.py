@@ -318,17 +318,6 @@ def _last_line(node: Node) -> int:
     return last
 
 
-def _points_to_appendix(section: Node) -> bool:
-    """A tasks section that sends the reader to an appendix table for its tasks."""
-    def texts(n):
-        for c in n.children:
-            if c.block is not None:
-                yield c.text
-                yield from texts(c)
-    k = fold(" ".join(texts(section)))
-    return any(cue in k for cue in bullets.appendix_cues())
-
-
 def _intro_lead(node: Node, first: Node) -> str | None:
     """The unit an introductory paragraph of a group names as doing its items (the paragraph
     stands before the first item and ends with ':')."""
@@ -439,8 +428,6 @@ def section_tasks(doc: Document) -> list[RawTask]:
         # plan without one, only when no section assigns the work unit by unit either.
         if cls == "tasks" or (cls is None and node.kind == "roman" and (has_tasks or not has_assign)):
             before = len(out)
-            if _points_to_appendix(node):
-                continue  # "(Nhiệm vụ cụ thể tại Phụ lục kèm theo)": its items name the appendix's groups
             _walk(node, [node], {}, None, out, section=True)
             if len(out) > before:
                 used.append(node)

@@ -23,8 +23,6 @@ SUPERSEDED = {
     # "When the document has NO task of the other layouts, each duty item under a unit heading is a task".
     "no_tasks_section": [{"text": "Chủ trì, theo dõi thực hiện Kế hoạch.", "lead": "Phòng Văn hóa – Xã hội",
                           "layout": "assignment"}],
-    "appendix_headings_only": [{"text": "Chủ trì theo dõi.", "lead": "Sở Khoa học và Công nghệ",
-                                "layout": "assignment"}],
 }
 
 
