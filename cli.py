@@ -304,8 +304,9 @@ def trace(task, store_dir, endpoint, fmt):
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True)
 @click.option("--list", "list_", is_flag=True, help="List the named queries with what they answer.")
+@click.option("--show-sparql", is_flag=True, help="Print the SPARQL that runs, values bound (to stderr with --format json).")
 @_store_options
-def query(name, params, fmt, list_, store_dir, endpoint):
+def query(name, params, fmt, list_, show_sparql, store_dir, endpoint):
     """Run a named SPARQL query (or a .rq file) with parameters bound as RDF terms.
 
     \b
@@ -323,34 +324,49 @@ def query(name, params, fmt, list_, store_dir, endpoint):
     bad = [p for p in params if "=" not in p]
     if bad:
         raise click.UsageError(f"--param {bad[0]!r}: give KEY=VALUE")
+    values = dict(p.split("=", 1) for p in params)
     with _open(store_dir, endpoint, read_only=True) as store:
-        click.echo(render(run_query(store, name, dict(p.split("=", 1) for p in params)), fmt).rstrip("\n"))
+        if show_sparql:
+            from .queries.engine import load_query, query_texts
+
+            click.echo("\n".join(query_texts(store, load_query(name), values)), err=fmt != "table")
+        click.echo(render(run_query(store, name, values), fmt).rstrip("\n"))
 
 
 @cli.command()
-@click.argument("question")
+@click.argument("question", required=False)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--show-sparql", is_flag=True, help="Print the named query that answers the question.")
+@click.option("--list", "list_", is_flag=True, help="List what can be asked, with an example each.")
+@click.option("--lang", type=click.Choice(["en", "vi"]), default="en", show_default=True,
+              help="Language of theme, frequency and level labels.")
 @_store_options
-def ask(question, fmt, show_sparql, store_dir, endpoint):
+def ask(question, fmt, show_sparql, list_, lang, store_dir, endpoint):
     """Answer a plain question in English or Vietnamese (exit 2 when it cannot be mapped).
+
+    The answer begins with one line saying how the question was read.
 
     \b
     Example:
+      planlineage ask --list
       planlineage ask "which units lead training tasks"
+      planlineage ask "Sở KH&CN phụ trách những nhiệm vụ nào" --lang vi
       planlineage ask "đơn vị nào chủ trì các nhiệm vụ đào tạo" --format json
     """
-    from .queries.ask import UnknownQuestion, ask as answer, to_table
+    from .queries.ask import UnknownQuestion, ask as answer, list_forms, to_table
 
+    if list_ or not question:
+        click.echo(list_forms())
+        return
     with _open(store_dir, endpoint, read_only=True) as store:
         try:
-            res = answer(store, question)
+            res = answer(store, question, lang=lang)
         except UnknownQuestion as e:
             click.echo(str(e), err=True)
             sys.exit(2)
     if show_sparql:
         click.echo(f"# {res['query']} {res['params']}\n{res['sparql']}", err=fmt == "json")
-    keys = ("question", "query", "params", "columns", "rows")
+    keys = ("question", "reading", "query", "params", "count", "columns", "rows")
     click.echo(_dump({k: res[k] for k in keys}) if fmt == "json" else to_table(res))
 
 

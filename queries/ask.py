@@ -216,11 +216,14 @@ class Mapping:
     form (str): the form id.
     query (NamedQuery): the query to run.
     params (dict[str, str]): parameter values (concepts as IRIs).
+    reading (str): one line saying what was understood. count (bool): a count was asked.
     """
 
     form: str
     query: engine.NamedQuery
     params: dict
+    reading: str = ""
+    count: bool = False
 
 
 def _resolve(store, form: Form, slots: dict[str, str]) -> Mapping | None:
@@ -265,19 +268,61 @@ def known_forms() -> str:
 def map_question(store, question: str) -> Mapping:
     """The named query and parameters that answer ``question``.
 
+    The question is read by its parts first (:func:`planlineage.queries.understand.read`); the
+    template forms of ``questions.json`` are tried when no reading composes a query.
+
     store (GraphStore): used to check that units, plans, tasks and provinces exist.
-    RETURNS (Mapping): the first form whose template matches and whose slots all resolve.
+    RETURNS (Mapping): with ``reading``, the one line saying what was understood.
+    RAISES UnknownQuestion: with the nearest readings and the known forms (the CLI exits 2).
     """
+    from . import understand
+
+    reading = understand.read(store, question)
+    if reading.query is not None:
+        query = engine.load_query(reading.query)
+        try:
+            engine.bind_params(store, query, reading.params)
+        except PlanlineageError:
+            pass
+        else:
+            return Mapping(reading.asked or reading.query, query, reading.params, reading.line(), reading.count)
     for _, slots, form in parse(question):
         mapping = _resolve(store, form, slots)
         if mapping is not None:
+            shown = " · ".join([understand.cues()["titles"].get(mapping.query.name, mapping.query.name)]
+                               + [f"{k}: {v.rsplit('/', 1)[-1]}" for k, v in mapping.params.items()])
+            mapping.reading = shown
             return mapping
+    near = understand.nearest(store, question, reading)
+    near_text = "".join(f"\n  {n}" for n in near) or "\n  (none)"
     raise UnknownQuestion(f"I cannot map this question onto a query: {question!r}\n"
+                          f"Nearest readings:{near_text}\n"
                           f"Questions I know (English / Vietnamese):\n{known_forms()}")
 
 
-def _json_rows(answer: engine.Answer) -> tuple[list[str], list[dict]]:
-    """Rows as plain values; a column X with a label column XLabel shows the label as X and the IRI as X_iri."""
+def label_of(value, lang: str = "en"):
+    """A theme, activity, frequency or level by its label in ``lang`` (other values unchanged).
+
+    >>> label_of("https://w3id.org/planlineage/theme/human_resources", "vi")
+    'Phát triển nguồn nhân lực'
+    >>> label_of("http://purl.org/cld/freq/annual"), label_of("commune", "vi")
+    ('annual', 'cấp xã')
+    """
+    from . import understand
+
+    if not isinstance(value, str):
+        return value
+    if value.startswith("https://w3id.org/planlineage/theme/"):
+        return understand.concept_label(value, lang)
+    if value.startswith(engine.FREQ):
+        return value[len(engine.FREQ):]
+    levels = understand.cues()["level_labels"]
+    return levels[value][lang] if value in levels else value
+
+
+def _json_rows(answer: engine.Answer, lang: str = "en") -> tuple[list[str], list[dict]]:
+    """Rows as plain values; a column X with a label column XLabel shows the label as X and the IRI as X_iri.
+    Themes, frequencies and levels are shown by their label in ``lang``; list cells are sorted."""
     from .formats import to_python
 
     labelled = {c[:-5] for c in answer.columns if c.endswith("Label") and c[:-5] in answer.columns}
@@ -298,26 +343,38 @@ def _json_rows(answer: engine.Answer) -> tuple[list[str], list[dict]]:
             value = to_python(row.get(src))
             if src in answer.lists:
                 value = sorted(v for v in (value or "").split(engine.LIST_SEPARATOR) if v)
+            elif not dst.endswith("_iri"):
+                value = label_of(value, lang)
             out[dst] = value
         rows.append(out)
     return columns, rows
 
 
-def ask(store, question: str) -> dict:
+def ask(store, question: str, lang: str = "en") -> dict:
     """Answer a plain question.
 
     store (GraphStore): an open store.
     question (str): English or Vietnamese question.
-    RETURNS (dict): ``{"question", "form", "query", "params", "sparql", "columns", "rows"}``
-        with rows as plain values (lists for list columns).
+    lang (str): language of theme, frequency and level labels ("en" or "vi").
+    RETURNS (dict): ``{"question", "reading", "form", "query", "params", "sparql", "columns", "rows", "count"}``
+        with rows as plain values (lists for list columns); count is the number of rows when a count was asked.
     """
     mapping = map_question(store, question)
     answer = engine.run_query(store, mapping.query, mapping.params)
     with paused_gc():
-        columns, rows = _json_rows(answer)
-    return {"question": question, "form": mapping.form, "query": mapping.query.name,
-            "params": mapping.params, "sparql": mapping.query.text, "columns": columns, "rows": rows,
-            "answer": answer}
+        columns, rows = _json_rows(answer, lang)
+    return {"question": question, "reading": mapping.reading, "form": mapping.form, "query": mapping.query.name,
+            "params": mapping.params, "sparql": engine.variant(mapping.query, mapping.params).text,
+            "columns": columns, "rows": rows, "count": len(rows) if mapping.count else None, "answer": answer}
+
+
+def list_forms() -> str:
+    """What can be asked: each question form with an English and a Vietnamese example."""
+    lines = []
+    for form in forms():
+        ex = form.examples
+        lines.append(f"{form.id} ({form.query})\n  en: {ex.get('en', '')}\n  vi: {ex.get('vi', '')}")
+    return "\n".join(lines)
 
 
 def to_table(result: dict, width: int = 50) -> str:
@@ -330,7 +387,10 @@ def to_table(result: dict, width: int = 50) -> str:
         return text if len(text) <= width else text[: width - 1] + "…"
 
     cells = [[cell(r.get(c)) for c in cols] for r in result["rows"]]
+    head = [result["reading"]] if result.get("reading") else []
+    if result.get("count") is not None:
+        head.append(f"{result['count']} rows")
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(cols)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(cols, widths)).rstrip(), "  ".join("-" * w for w in widths)]
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
-    return "\n".join(lines if cells else lines + ["(no answer)"])
+    return "\n".join(head + (lines if cells else lines + ["(no answer)"]))

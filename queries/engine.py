@@ -243,7 +243,7 @@ def find_concept(text: str) -> str | None:
 
     key = fold(text).replace("_", " ")
     for iri, local, labs in concepts():
-        if key == iri.lower() or key == local.replace("_", " ") or key in labs:
+        if text == iri or key == iri.lower() or key == local.replace("_", " ") or key in labs:
             return iri
     return None
 
