@@ -209,8 +209,12 @@ def _proper(upper: str) -> str:
     text = normalize(upper)
     low = fold(text)
     body = next((b for b in bodies() if low.startswith(fold(b))), None)
-    if body is None:
-        return text[:1] + text[1:].lower()
+    if body is None:  # a body the lexicon does not list ("CÔNG AN TỈNH X"): still a level and a place
+        levels = "|".join(re.escape(fold(lv)) for lv in sorted(cues()["levels"], key=len, reverse=True))
+        m = re.search(rf"\s({levels})\s", low)
+        if not m:
+            return text[:1] + text[1:].lower()
+        body = text[:1] + text[1:m.start()].lower()
     rest = text[len(body):].strip()
     place = next((p for p in provinces() if fold(p) == fold(rest)), None)
     if place:
