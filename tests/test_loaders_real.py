@@ -228,9 +228,6 @@ def test_scanned_pdf_is_read_through_ocr_with_its_number_and_references(scan_rec
 
 
 @needs_ocr
-@pytest.mark.xfail(strict=True, reason="issue #11: the task readers find no task in the OCR text of 31_ at "
-                   "7b12bda (warning 'no task recognised in the tasks section'; its appendix table comes out of "
-                   "tesseract column by column); 7 were found at 1dd8f62. Remove this mark when it passes.")
 def test_scanned_pdf_ocr_text_yields_tasks(scan_record):
     assert scan_record["tasks"]
 
