@@ -216,6 +216,8 @@ def _proper(upper: str) -> str:
             return text[:1] + text[1:].lower()
         body = text[:1] + text[1:m.start()].lower()
     rest = text[len(body):].strip()
+    if any(fold(rest).startswith(fold(b) + " ") or fold(rest) == fold(b) for b in bodies()):
+        return collapse(f"{body} {_proper(rest)}")  # "Thường trực" + "Hội đồng nhân dân tỉnh X"
     place = next((p for p in provinces() if fold(p) == fold(rest)), None)
     if place:
         return collapse(f"{body} {place}")  # "TỈNH ỦY HÀ TĨNH" -> "Tỉnh ủy Hà Tĩnh"
@@ -243,6 +245,10 @@ def _header_issuer(doc: Document, head: Header) -> str | None:
     spans = _bodies_in(text)
     # "UBND TỈNH X / SỞ Y": the last body named is the issuer.
     at = spans[-1][0] if spans else 0
+    # "THƯỜNG TRỰC HĐND TỈNH X": a sub-body written before its parent, in one name.
+    if len(spans) > 1 and spans[-2][2] in cues()["sub_bodies"] and not text[spans[-2][1]:at].strip():
+        spans, at = spans[:-1], spans[-2][0]
+        return _recase(_proper(text[at:]), doc)
     issuer = _recase(_proper(text[at:]), doc)
     # "ỦY BAN MTTQ VIỆT NAM XÃ A / BAN THƯỜNG TRỰC": the sub-body of the body above it.
     if len(spans) > 1 and spans[-1][2] in cues()["sub_bodies"]:
