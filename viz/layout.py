@@ -220,7 +220,8 @@ def radial(nodes: list, shapes: dict | None = None) -> dict:
     n = len(blocks)
     ring = max(diag / (2 * math.sin(math.pi / n)) if n > 1 else 0, diag / 2 + math.hypot(cw, ch) / 2 + BAND_GAP)
     for i, (head, grid, w, h) in enumerate(blocks):
-        angle = -math.pi / 2 + 2 * math.pi * i / n + (math.pi / n if n == 2 else 0)
+        # Two groups: left then right, the order of the centre nodes (a unit of each of two provinces).
+        angle = math.pi * (1 - i) if n == 2 else -math.pi / 2 + 2 * math.pi * i / n
         cx, cy = ring * math.cos(angle), ring * math.sin(angle)
         top = cy - h / 2
         head.place(cx, top, out)
