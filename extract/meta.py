@@ -247,8 +247,7 @@ def _header_issuer(doc: Document, head: Header) -> str | None:
     at = spans[-1][0] if spans else 0
     # "THƯỜNG TRỰC HĐND TỈNH X": a sub-body written before its parent, in one name.
     if len(spans) > 1 and spans[-2][2] in cues()["sub_bodies"] and not text[spans[-2][1]:at].strip():
-        spans, at = spans[:-1], spans[-2][0]
-        return _recase(_proper(text[at:]), doc)
+        return _recase(_proper(text[spans[-2][0]:]), doc)
     issuer = _recase(_proper(text[at:]), doc)
     # "ỦY BAN MTTQ VIỆT NAM XÃ A / BAN THƯỜNG TRỰC": the sub-body of the body above it.
     if len(spans) > 1 and spans[-1][2] in cues()["sub_bodies"]:
