@@ -156,7 +156,10 @@ def _answer(store) -> None:
 @_store_options
 @click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="Extraction processes.")
 @click.option("--rebuild", is_flag=True, help="Empty the store first (needed when another extractor version built it).")
-def build(paths, store_dir, endpoint, jobs, rebuild):
+@click.option("--keep-both", is_flag=True,
+              help="Keep a new version of a stored plan (same issuer and number) as a separate plan "
+                   "instead of replacing it.")
+def build(paths, store_dir, endpoint, jobs, rebuild, keep_both):
     """Extract documents (text, PDF, DOCX) and load them into the graph (default: the bundled corpus).
 
     Re-running is idempotent; a changed document replaces its named graph, and
@@ -165,7 +168,10 @@ def build(paths, store_dir, endpoint, jobs, rebuild):
     are loaded, and the exit code is 1. A plan that lacks what a plan should say
     (issuer, level, date, tasks) is loaded with what was read and listed as
     "Incomplete: FILE: no issuer, no date". A document with the same content as one
-    already stored is skipped. A second build on the same store stops at once.
+    already stored (the same file, or its text as PDF or DOCX) is skipped. A new
+    version of a stored plan (same issuer and number, or issuer, date and subject)
+    replaces it: "Replaced: FILE (same plan as OLD, N tasks changed)"; --keep-both
+    keeps both. A second build on the same store stops at once.
 
     \b
     Example:
@@ -176,7 +182,7 @@ def build(paths, store_dir, endpoint, jobs, rebuild):
 
     files = expand(paths or [DATA_DIR])
     with _open(store_dir, endpoint, rebuild=rebuild) as store:
-        with click.progressbar(store.build_iter(files, jobs), length=len(files), label="Building",
+        with click.progressbar(store.build_iter(files, jobs, keep_both), length=len(files), label="Building",
                                file=sys.stderr) as outcomes:
             done = list(outcomes)
         _answer(store)
@@ -186,6 +192,10 @@ def build(paths, store_dir, endpoint, jobs, rebuild):
             click.echo(f"Error: {e}", err=True)
         for o in dups:
             click.echo(f"Skipped: {o.source}: same content as {o.duplicate_of}, already in the store", err=True)
+        for o in done:
+            if o.replaced:
+                click.echo(f"Replaced: {o.source} (same plan as {o.replaced}, {o.tasks_changed} "
+                           f"task{'' if o.tasks_changed == 1 else 's'} changed)", err=True)
         for o in done:
             if o.missing:
                 click.echo(f"Incomplete: {o.source}: {', '.join(o.missing)}", err=True)

@@ -2,15 +2,16 @@
 
 Every statement a document makes (its own metadata, its tasks, units, targets,
 and what it says about the documents it names) goes into the named graph
-``plid:graph/<file stem>``; provenance (source file, checksum, extractor,
-line spans) rides on the document and task nodes. Cross-document facts are
+``plid:graph/doc/<version key>`` (graph/versions.py: what the document says, never its file
+name); provenance (source file and path, checksum, plan identity, extractor, line spans)
+rides on the document and task nodes. Cross-document facts are
 computed later by :mod:`.resolve` and :mod:`.align`.
 
 >>> rec = {"source": "x.txt", "plan": {"doc_type": "KH", "number": None, "issuer": "Ủy ban nhân dân xã A",
 ...        "level": "commune", "province": "B", "commune": "A", "date": "2025-07"},
 ...        "references": [], "lineage": [], "objectives": [], "tasks": []}
 >>> doc = build_document(rec)
->>> doc.iri.value, len(doc.triples) > 5
+>>> doc.iri.value.rsplit("--", 1)[0], doc.graph.value.startswith("https://w3id.org/planlineage/id/graph/doc/")
 ('https://w3id.org/planlineage/id/doc/src/x', True)
 """
 from __future__ import annotations
@@ -21,10 +22,11 @@ from dataclasses import dataclass, field
 from pyoxigraph import Literal, NamedNode, Triple
 
 from ..extract.normalize import fold, normalize
-from .iris import doc_iri, graph_iri, place_iri, slug, src_doc_iri, task_iri, unit_iri, unit_scope
-from .namespaces import DCTERMS, ELI, FREQ, ORG, PL, PLTH, PPLAN, RDF, SKOS, TIME
+from .iris import doc_iri, place_iri, slug, src_doc_iri, task_iri, unit_iri, unit_scope
+from .namespaces import DCTERMS, ELI, FREQ, ORG, PL, PLTH, PPLAN, PROV, RDF, SKOS, TIME
 from .terms import date_literal, decimal, lit
 from .unitnames import unit_name
+from .versions import plan_identity, version_graph, version_key
 
 #: doc_type symbol -> class of the document (besides eli:LegalResource).
 DOC_CLASSES = {"KH": PL.Plan, "QĐ": PL.Decision, "CT": PL.Directive, "CV": PL.OfficialLetter, "NQ": PL.Resolution}
@@ -169,24 +171,33 @@ def _lines(b: _Builder, iri: NamedNode, lines) -> None:
         b.add(iri, PL.lineEnd, lit(lines[1]))
 
 
-def self_iri(record: dict) -> NamedNode:
-    """record (dict): an extraction record. RETURNS (NamedNode): the IRI of the document itself."""
+def self_iri(record: dict, separate: bool = False) -> NamedNode:
+    """record (dict): an extraction record. separate (bool): a version kept beside another
+    version of the same plan (``build --keep-both``): its IRI carries its version key.
+    RETURNS (NamedNode): the IRI of the document itself."""
     plan = record.get("plan") or {}
+    key = version_key(record)
     if plan.get("number"):
-        return doc_iri(plan["number"], plan.get("issuer"), plan.get("province"))
-    return src_doc_iri(record["source"])
+        iri = doc_iri(plan["number"], plan.get("issuer"), plan.get("province"))
+        return NamedNode(f"{iri.value}--v{key[:12]}") if separate else iri
+    return src_doc_iri(record["source"], key)
 
 
-def build_document(record: dict) -> DocumentGraph:
+def build_document(record: dict, separate: bool = False, revision_of=()) -> DocumentGraph:
     """Turn one extraction record into the triples of its named graph.
 
-    record (dict): per extraction.schema.json, with the extra keys sha256, extractor, lines.
+    record (dict): per extraction.schema.json, with the extra keys sha256, extractor, lines
+        (and ``path``, the file it was read from, when there is one).
+    separate (bool): see :func:`self_iri`.
+    revision_of (iterable of (graph IRI, document IRI) str pairs): the stored versions this one
+        replaces, stated as ``prov:wasRevisionOf`` from this graph (and document, when its IRI differs).
     RETURNS (DocumentGraph): the document's IRI, graph name and triples.
     """
     b = _Builder(record)
     plan = b.plan
     source = record["source"]
-    me = self_iri(record)
+    me = self_iri(record, separate)
+    graph = version_graph(version_key(record))
     level = plan.get("level")
     b.document(me, plan.get("doc_type") or "KH", plan.get("number"), plan.get("date"), plan.get("issuer"), level)
     b.add(me, RDF.type, PL.Plan)
@@ -195,6 +206,16 @@ def build_document(record: dict) -> DocumentGraph:
         b.add(me, PL.checksum, Literal(record["sha256"]))
     if record.get("extractor"):
         b.add(me, PL.extractor, Literal(str(record["extractor"])))
+    if record.get("path"):
+        b.add(me, PL.sourcePath, Literal(str(record["path"])))
+    identity = plan_identity(record)
+    if identity:
+        b.add(me, PL.planIdentity, Literal(identity))
+    b.add(graph, PROV.specializationOf, me)
+    for old_graph, old_doc in revision_of:
+        b.add(graph, PROV.wasRevisionOf, NamedNode(old_graph))
+        if old_doc != me.value:
+            b.add(me, PROV.wasRevisionOf, NamedNode(old_doc))
     if plan.get("title"):
         b.add(me, DCTERMS.title, Literal(plan["title"]))
     if plan.get("signer"):
@@ -282,4 +303,4 @@ def build_document(record: dict) -> DocumentGraph:
         _lines(b, ti, task.get("lines"))
     # Deduplicate while keeping a stable order (the same input gives the same list).
     triples = list(dict.fromkeys(b.triples))
-    return DocumentGraph(source=source, graph=graph_iri(source), iri=me, triples=triples)
+    return DocumentGraph(source=source, graph=graph, iri=me, triples=triples)

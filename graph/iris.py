@@ -85,14 +85,14 @@ def doc_iri(number: str, issuer: str | None = None, province: str | None = None)
     return PLID[base]
 
 
-def src_doc_iri(source: str) -> NamedNode:
-    """source (str): file name. RETURNS (NamedNode): plid:doc/src/<file stem> for an unnumbered document."""
-    return PLID["doc/src/" + slug(source.rsplit(".", 1)[0])]
+def src_doc_iri(source: str, key: str = "") -> NamedNode:
+    """IRI of a document without a number.
 
-
-def graph_iri(source: str) -> NamedNode:
-    """source (str): file name. RETURNS (NamedNode): the named graph plid:graph/<file stem>."""
-    return PLID["graph/" + slug(source.rsplit(".", 1)[0])]
+    source (str): file name. key (str): the document's version key (graph/versions.py): two
+    files whose names fold to one slug (``kế hoạch 1.txt``, ``ke-hoach-1.txt``) stay two documents.
+    RETURNS (NamedNode): plid:doc/src/<file stem>--<first 12 hex digits of key>.
+    """
+    return PLID["doc/src/" + slug(source.rsplit(".", 1)[0]) + (f"--{key[:12]}" if key else "")]
 
 
 #: Named graph of cross-document facts (resolution, alignment, supersededBy, known documents).

@@ -45,7 +45,7 @@ PL_TERMS = (
     "docType", "level", "province", "commune", "locatedIn", "signer", "sourceFile", "checksum",
     "extractor", "supersededBy", "objective", "sameAsEvidence", "alias", "canonical", "statedIn",
     "ref", "theme", "activity", "training", "leadUnit", "cooperatingUnit", "period", "hasTarget",
-    "score", "alignedTheme", "lines", "lineStart", "lineEnd",
+    "score", "alignedTheme", "lines", "lineStart", "lineEnd", "sourcePath", "planIdentity",
     "value", "unit", "per", "atLeast", "scope", "nameKey", "unionComplete", "answerRows",
 )
 

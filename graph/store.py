@@ -39,7 +39,7 @@ from .answers import RDF_JSON, answer_key, decode_rows, encode_rows
 from .bulk import paused_gc
 from .errors import GraphError, StoreError
 from .iris import DERIVED_GRAPH
-from .namespaces import PL, sparql_prefixes
+from .namespaces import PL, PROV, sparql_prefixes
 from .ordering import sort_rows, split_order
 
 #: Default store directory when neither --store nor $PLANLINEAGE_STORE is given.
@@ -80,6 +80,10 @@ class Outcome:
     duplicate_of: str | None = None
     #: What the loaded plan lacks by the completeness shapes, e.g. ["no issuer", "no date"].
     missing: list = field(default_factory=list)
+    #: File name(s) of the stored version(s) of the same plan (or file) this document replaced.
+    replaced: str | None = None
+    #: Tasks added, removed or changed against the replaced version.
+    tasks_changed: int = 0
 
 
 def _ntriples(triples) -> str:
@@ -337,6 +341,13 @@ class _Remote:
         self.update_endpoint = update_endpoint or endpoint.rstrip("/").removesuffix("/query") + "/update"
         self.name = endpoint
         self.timeout = timeout
+        # Like the embedded store: the set union of the document graphs is materialised in the
+        # server's default graph by every build (materialise_union) and sealed; a sealed store is
+        # queried over its default graph alone. Otherwise the server's ``union-default-graph``,
+        # which oxigraph gives as a bag (a triple stated by N documents comes back N times).
+        self.union = True
+        ask = f"ASK {{ {UNION_SEAL.subject} {UNION_SEAL.predicate} {UNION_SEAL.object} }}"
+        self.union = not self.query(ask, None).boolean
 
     def _post(self, url: str, body: str, ctype: str, accept: str | None = None) -> bytes:
         headers = {"Content-Type": ctype}
@@ -355,7 +366,7 @@ class _Remote:
     def query(self, sparql: str, bindings: dict | None) -> Result:
         if bindings:
             sparql = with_values(sparql, bindings)
-        url = self.endpoint + ("&" if "?" in self.endpoint else "?") + "union-default-graph"
+        url = self.endpoint + (("&" if "?" in self.endpoint else "?") + "union-default-graph" if self.union else "")
         head = re.sub(r"#[^\n]*", "", sparql)
         is_graph = re.search(r"\b(CONSTRUCT|DESCRIBE)\b", head, re.IGNORECASE)
         accept = "application/n-triples" if is_graph else "application/sparql-results+json"
@@ -377,13 +388,21 @@ class _Remote:
         return (ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in res.rows)
 
     def materialise_union(self) -> None:
-        """Nothing: the server answers over the union of its named graphs (``union-default-graph``)."""
+        """Make the server's default graph the set union of its named graphs (one update, on the server)."""
+        self.update("DROP SILENT DEFAULT ;\nINSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        self.union = False
 
     def invalidate_union(self) -> None:
-        """Nothing (see materialise_union)."""
+        """Drop the materialised union before a write (see _Embedded.invalidate_union)."""
+        self.update("DROP SILENT DEFAULT")
+        self.union = True
 
     def add_to_union(self, triples, seal: bool = False) -> None:
-        """Nothing (see materialise_union)."""
+        """triples (list[Triple]): just written to a named graph; also added to the server's default graph.
+        seal (bool): also write UNION_SEAL (same update): the union is complete."""
+        if not self.union:
+            seal_line = f"{UNION_SEAL.subject} {UNION_SEAL.predicate} {UNION_SEAL.object} ." if seal else ""
+            self.update(f"INSERT DATA {{\n{_ntriples(triples)}\n{seal_line}\n}}")
 
     def get_answer(self, key: ox.NamedNode) -> str | None:
         """None: a server answers live (its union is not materialised by us)."""
@@ -462,18 +481,21 @@ class GraphStore:
         body = f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{\n{_ntriples(triples)}\n}} }}"
         self.backend.update(body)
 
-    def load_records(self, records, progress=None) -> list[Outcome]:
+    def load_records(self, records, progress=None, keep_both: bool = False) -> list[Outcome]:
         """Validate and write each record's named graph, then recompute the derived graph.
 
         records (iterable[dict]): extraction records. progress (callable | None): called with each Outcome.
+        keep_both (bool): a new version of a stored plan is kept beside it (see graph/versions.py).
         RETURNS (list[Outcome]): one per record; a record that breaks the integrity shapes is not
         written, one that lacks what the completeness shapes ask (issuer, date, ...) is, with ``missing``.
         """
+        from .versions import stored_versions
+
         out = []
-        known = self.checksums()
+        known = stored_versions(self)
         self.backend.invalidate_union()
         for rec in records:
-            o = self._load_new(rec, known)
+            o = self._load_new(rec, known, keep_both)
             out.append(o)
             if progress is not None:
                 progress(o)
@@ -481,57 +503,89 @@ class GraphStore:
             self.refresh_derived()
         return out
 
-    def _load_new(self, record: dict, known: dict) -> Outcome:
-        """Load a record unless a stored document of another file name has the same content key."""
+    def _load_new(self, record: dict, known: dict, keep_both: bool = False) -> Outcome:
+        """Load a record as a new document, a replacing version, or skip it as a duplicate (graph/versions.py).
+
+        known (dict): graph IRI -> Stored, kept current as documents are written.
+        """
+        from .build import self_iri
+        from .versions import Stored, plan_identity, replaced_versions, task_facts, tasks_changed, version_graph, \
+            version_key
+
         source = record.get("source", "?")
-        other = known.get(record.get("sha256"))
-        if other is not None and other != source:
-            return Outcome(source, duplicate_of=other)
-        o = self._load_one(record)
-        if not o.error and record.get("sha256"):
-            known[record["sha256"]] = source
+        graph = version_graph(version_key(record)).value
+        same = known.get(graph)
+        if same is not None and (same.source != source or (same.path or "") != (record.get("path") or same.path or "")):
+            return Outcome(source, duplicate_of=same.source)
+        old = [s for s in replaced_versions(record, known, keep_both) if s.graph != graph]
+        ident = plan_identity(record)
+        if same is not None:  # written again: as it was written first
+            separate = same.doc != self_iri(record).value
+        else:
+            separate = keep_both and ident is not None and any(s.identity == ident for s in known.values()
+                                                               if s not in old)
+        # The same version written again keeps the revisions it was stated to be of.
+        kept = [] if same is None else [ox.Triple(r["s"], PROV.wasRevisionOf, r["o"]) for r in self.query(
+            f"SELECT ?s ?o WHERE {{ GRAPH <{graph}> {{ ?s prov:wasRevisionOf ?o }} }}").rows]
+        before = task_facts(self._graph_triples(old[0].graph), old[0].doc) if old else {}
+        o, doc = self._write(record, separate=separate, old=old, kept=kept)
+        if o.error:
+            return o
+        if old:
+            o.replaced = ", ".join(s.source for s in old)
+            o.tasks_changed = tasks_changed(before, task_facts(
+                ((t.subject, t.predicate, t.object) for t in doc.triples), doc.iri.value))
+            for s in old:
+                known.pop(s.graph, None)
+        known[graph] = Stored(graph, doc.iri.value, source, record.get("path"), ident)
         return o
 
-    def checksums(self) -> dict:
-        """RETURNS (dict): content key (``pl:checksum``) -> file name, for the stored documents."""
-        res = self.query("SELECT ?c ?f WHERE { GRAPH ?g { ?d pl:sourceFile ?f ; pl:checksum ?c } }")
-        out: dict = {}
-        for r in sorted(res.rows, key=lambda r: r["f"].value):
-            out.setdefault(r["c"].value, r["f"].value)
-        return out
+    def _graph_triples(self, graph: str):
+        rows = self.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}").rows
+        return [(r["s"], r["p"], r["o"]) for r in rows]
 
-    def _load_one(self, record: dict) -> Outcome:
+    def _write(self, record: dict, separate: bool = False, old=(), kept=()):
+        """Build, check and write one record's graph, dropping the versions it replaces (``old``).
+        RETURNS (tuple[Outcome, DocumentGraph | None])."""
         from .build import build_document
         from .validate import validate_triples
 
         source = record.get("source", "?")
         try:
             try:
-                doc = build_document(record)
+                doc = build_document(record, separate, [(s.graph, s.doc) for s in old])
+                doc.triples += [t for t in kept if t not in doc.triples]
             except (ValueError, TypeError) as e:
                 # A value that cannot be an RDF term (an IRI with a space, a target that is no number).
                 raise GraphError(f"{source}: the record cannot be turned into RDF: {e}") from None
             missing = validate_triples(doc.triples, source)
-            self.replace_graph(doc.graph, doc.triples)
+            # The replaced versions go in the same update (one transaction): never both, never neither.
+            drops = "".join(f"DROP SILENT GRAPH <{s.graph}> ;\n" for s in old)
+            self.backend.update(drops + f"DROP SILENT GRAPH {doc.graph} ;\n"
+                                f"INSERT DATA {{ GRAPH {doc.graph} {{\n{_ntriples(doc.triples)}\n}} }}")
         except GraphError as e:
-            return Outcome(source, error=str(e))
-        return Outcome(source, triples=len(doc.triples), missing=missing)
+            return Outcome(source, error=str(e)), None
+        return Outcome(source, triples=len(doc.triples), missing=missing), doc
 
-    def build_iter(self, paths, jobs: int = 1):
+    def build_iter(self, paths, jobs: int = 1, keep_both: bool = False):
         """Extract and load documents one by one, yielding an Outcome for each.
 
         paths (list[Path]): document files. jobs (int): extraction processes.
+        keep_both (bool): a new version of a stored plan is kept beside it instead of replacing it.
         RETURNS (iterator[Outcome]): in the order given; the derived graph is recomputed at the end
         when a document was written (a build that only failed leaves the store untouched).
         """
         from ..extract.batch import extract_paths
 
-        known = self.checksums()
+        from .versions import stored_versions
+
+        known = stored_versions(self)
         written = False
         for res in extract_paths(paths, jobs):
             if not res.error and not written:
                 self.backend.invalidate_union()
-            o = Outcome(res.path.name, error=res.error) if res.error else self._load_new(res.record, known)
+            o = Outcome(res.path.name, error=res.error) if res.error else self._load_new(
+                dict(res.record, path=str(Path(res.path).resolve())), known, keep_both)
             written = written or bool(o.triples)
             yield o
         if written:
@@ -555,14 +609,25 @@ class GraphStore:
         return len(triples) + len(aligned)
 
     def remove_source(self, file_name: str) -> None:
-        """Drop the named graph of one source document, then recompute the derived graph."""
-        from .iris import graph_iri
+        """Drop the named graph of one source document, then recompute the derived graph.
+
+        file_name (str): its file name, or its path when two stored documents have the same file name.
+        """
+        from .versions import stored_versions
 
         name = Path(file_name).name
-        if name not in self.sources():
+        found = [s for s in stored_versions(self).values() if s.source == name]
+        if len(found) > 1:
+            path = str(Path(file_name).resolve())
+            found = [s for s in found if s.path == path] if "/" in file_name.replace("\\", "/") else found
+            if len(found) != 1:
+                paths = ", ".join(sorted(s.path or s.source for s in stored_versions(self).values() if s.source == name))
+                raise GraphError(f"{file_name}: names several documents in the store {self.name} ({paths}); "
+                                 "give the path of the one to remove")
+        if not found:
             raise GraphError(f"{file_name}: not in the store {self.name} (see `planlineage build`)")
         self.backend.invalidate_union()
-        self.backend.update(f"DROP SILENT GRAPH {graph_iri(name)}")
+        self.backend.update(f"DROP SILENT GRAPH <{found[0].graph}>")
         self.refresh_derived()
 
     def sources(self) -> list[str]:

@@ -77,6 +77,8 @@ def _graphs(store_dir: Path) -> dict[str, frozenset]:
 @pytest.fixture(scope="module")
 def many_docs(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("many")
+    # Twenty copies of each plan, each its own document: built with --keep-both (a copy of a plan
+    # with other content is otherwise a revision that replaces it, graph/versions.py).
     for i in range(COPIES):
         for src in sorted((ROOT / "data").glob("*.txt")):
             text = src.read_text(encoding="utf-8").rstrip("\n")
@@ -90,7 +92,7 @@ def reference(many_docs, tmp_path_factory):
     """(graphs of a full uninterrupted build, its wall time in seconds)."""
     store = tmp_path_factory.mktemp("ref") / "s"
     started = time.monotonic()
-    res = _run("build", str(many_docs), "--store", str(store))
+    res = _run("build", str(many_docs), "--store", str(store), "--keep-both")
     took = time.monotonic() - started
     assert res.returncode == 0, res.stderr
     graphs = _graphs(store)
@@ -104,7 +106,7 @@ def test_ingest_safety_sigkill_leaves_whole_documents_and_next_build_completes(m
     rng = random.Random()
     seen_partial = 0
     for kill in range(KILLS):
-        proc = subprocess.Popen([PLANLINEAGE, "build", str(many_docs), "--store", str(store)],
+        proc = subprocess.Popen([PLANLINEAGE, "build", str(many_docs), "--store", str(store), "--keep-both"],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         time.sleep(rng.uniform(0.3, took))
         proc.send_signal(signal.SIGKILL)
@@ -121,7 +123,7 @@ def test_ingest_safety_sigkill_leaves_whole_documents_and_next_build_completes(m
             assert _visible_equals_stored(store), f"kill {kill}: queries see a stale union of the graphs"
             _answers_are_current(store)
         seen_partial += 0 < len(got) < len(ref)
-    res = _run("build", str(many_docs), "--store", str(store))
+    res = _run("build", str(many_docs), "--store", str(store), "--keep-both")
     assert res.returncode == 0, res.stderr
     assert _graphs(store) == ref
     assert _visible_equals_stored(store)
@@ -131,7 +133,7 @@ def test_ingest_safety_sigkill_leaves_whole_documents_and_next_build_completes(m
 
 def test_ingest_safety_second_build_process_stops_with_clear_message(many_docs, reference, tmp_path):
     store = tmp_path / "s"
-    first = subprocess.Popen([PLANLINEAGE, "build", str(many_docs), "--store", str(store)],
+    first = subprocess.Popen([PLANLINEAGE, "build", str(many_docs), "--store", str(store), "--keep-both"],
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         lock = store / LOCK_FILE
