@@ -122,6 +122,17 @@ def _subject_lines(doc: Document, heading: int, stop=None) -> tuple[int, int] | 
     return (start, end) if start else None
 
 
+_ODD_TOKEN = re.compile(r"[^\w\s.,;:()/&%\"“”'‘’–-]|[^\W\d_A-ZÀ-ỸĐ][A-ZÀÁẢÃẠĂẮẰẲẴẶÂẤẦẨẪẬĐÈÉẺẼẸÊẾỀỂỄỆÌÍỈĨỊÒÓỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÙÚỦŨỤƯỨỪỬỮỰỲÝỶỸỴ]")
+
+
+def _noise(text: str) -> bool:
+    """A line of OCR noise (a stamp read as text: "¬ toan e-CÔNG THÔNG fR ĐÊN TỬ"): many tokens
+    with symbols or a capital inside a lower-case word."""
+    tokens = text.split()
+    odd = sum(1 for t in tokens if _ODD_TOKEN.search(t))
+    return odd >= 1 and odd > 0.3 * len(tokens)
+
+
 _CAPTION = re.compile(r"\(?\s*(?:Ban hành\s+)?[Kk]èm theo\b")
 
 
@@ -151,7 +162,7 @@ def _plan_title(doc: Document, found: tuple[int, str] | None) -> str:
     capitals = []  # a subject begun in capitals ends at the first line that is not
 
     def stop(text: str, authority: bool = False) -> bool:
-        if _CAPTION.match(text) or (capitals and capitals[0] and text != text.upper()):
+        if _CAPTION.match(text) or (capitals and capitals[0] and text != text.upper()) or _noise(text):
             return True
         capitals.append(text == text.upper())
         return authority and _is_authority(text)
