@@ -90,6 +90,8 @@ def _any(text: str, phrases) -> str | None:
 _PERIOD_RX = [
     ("day", re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?!\d)")),
     ("day", re.compile(r"ngay (\d{1,2}) thang (\d{1,2}) nam (\d{4})")),
+    ("day_name", re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)? (" + "|".join(_MONTHS) + r"),? (\d{4})")),
+    ("name_day", re.compile(r"\b(" + "|".join(_MONTHS) + r") (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})")),
     ("iso", re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")),
     ("quarter", re.compile(r"\bquy (iv|iii|ii|i|[1-4])\s*(?:/|nam|-)?\s*(\d{4})")),
     ("quarter", re.compile(r"\b(first|second|third|fourth) quarter(?: of)?\s+(\d{4})")),
@@ -117,6 +119,9 @@ def periods_in(folded: str) -> list[tuple[str, str, tuple[int, int]]]:
             g = m.groups()
             if kind == "day":
                 day, last = f"{g[2]}-{int(g[1]):02d}-{int(g[0]):02d}", None
+            elif kind in ("day_name", "name_day"):
+                d, mo = (g[0], g[1]) if kind == "day_name" else (g[1], g[0])
+                day, last = f"{g[2]}-{_MONTHS[mo]:02d}-{int(d):02d}", None
             elif kind == "iso":
                 day, last = f"{g[0]}-{g[1]}-{g[2]}", None
             elif kind == "quarter":
@@ -459,6 +464,18 @@ def _asked(rest: str) -> list[str]:
     return [a["id"] for a in cues()["asked"] if _any(rest, a["cues"])]
 
 
+def english_names(question: str) -> str:
+    """English names of units written as the plans write them (cues.json "unit_names_en").
+
+    >>> english_names("what does the Department of Science and Technology lead")
+    'what does Sở Khoa học và Công nghệ lead'
+    """
+    out = question
+    for en, vi in sorted(cues()["unit_names_en"].items(), key=lambda kv: -len(kv[0])):
+        out = re.sub(rf"(?i)\b(?:the )?{re.escape(en)}\b", vi, out)
+    return out
+
+
 def read(store, question: str) -> Reading:
     """Read a question: its entities, the asked thing, and the named query with parameters.
 
@@ -470,7 +487,7 @@ def read(store, question: str) -> Reading:
     from . import ask as ask_mod
     from .engine import load_query
 
-    text, folded = ask_mod.fold_aligned(expand_abbreviations(question))
+    text, folded = ask_mod.fold_aligned(expand_abbreviations(english_names(question)))
     folded = folded.replace("?", " ")
     reading = Reading()
     rest = _entities(store, text, folded, reading)

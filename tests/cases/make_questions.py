@@ -269,6 +269,24 @@ add("trace task 004_5c5cafd7972287fb.txt#3.1", "truy vết nhiệm vụ 004_5c5c
 add("where does task 004_5c5cafd7972287fb.txt#1.1 come from", "nhiệm vụ 004_5c5cafd7972287fb.txt#1.1 bắt nguồn từ đâu",
     "trace of a task · task: 004_5c5cafd7972287fb.txt#1.1", "task_trace")
 
+# --- more ways of naming things: English unit names, dates in words, plans by place ---------------
+add("What tasks does the Department of Science and Technology lead?", "Sở Khoa học và Công nghệ giữ vai trò chủ trì những nhiệm vụ nào?",
+    "tasks of a unit · unit: Sở Khoa học và Công nghệ · role: lead", "unit_tasks",
+    {"key": ["source", "ref"], "values": sorted([g["source"], t["ref"]] for g, t in tasks() if "Sở Khoa học và Công nghệ" in t["lead"])})
+add("What is due by 30 September 2025?", "Nhiệm vụ nào phải hoàn thành chậm nhất ngày 30/9/2025?", "tasks due · due by: 2025-09-30",
+    "tasks_due_by", {"key": ["source", "ref"], "values": due_by("2025-09-30")})
+add("What are the objectives of the Quảng Ngãi province plan?", "Mục tiêu của kế hoạch tỉnh Quảng Ngãi là gì?",
+    "targets and objectives of a plan · plan: 001_576764f9f3d585c1.txt", "plan_targets", None)
+add("Which documents does the An Giang plan carry out?", "Kế hoạch của tỉnh An Giang căn cứ văn bản nào?",
+    "what a plan implements (lineage) · plan: 003_c9d1094d5ee19a54.txt", "plan_lineage",
+    {"key": ["parent"], "values": sorted([a] for a in ANC["003_c9d1094d5ee19a54.txt"])})
+add("List the commune plans", "Danh sách các kế hoạch cấp xã", "plans · level: commune", "plans",
+    {"key": ["source"], "values": plans(lambda p: p["level"] == "commune")})
+add("Who cooperates on awareness in Quảng Ngãi?", "Ai phối hợp tuyên truyền ở Quảng Ngãi?",
+    "units cooperating on tasks · theme: awareness · province: Quảng Ngãi", "units_cooperating_topic",
+    {"key": ["unit", "source", "tasks"],
+     "values": per_unit_plan("cooperate", lambda g, t: t["theme"] == "awareness" and g["plan"]["province"] == "Quảng Ngãi")})
+
 if __name__ == "__main__":
     OUT.write_text("".join(json.dumps(o, ensure_ascii=False) + "\n" for o in out), encoding="utf-8")
     langs = {lang: sum(o["lang"] == lang for o in out) for lang in ("en", "vi", "vi-ascii")}
