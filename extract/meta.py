@@ -19,12 +19,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
+from itertools import takewhile
 from pathlib import Path
 
 from .lexicons import read_tsv
 from .abbrev import expand_abbreviations
 from .document import Document
-from .header import NUMBER as _NUMBER, Header, cues, fold_chars, parse_date, read_header, read_signer
+from .header import NUMBER as _NUMBER, Header, cues, parse_date, read_header, read_signer
 from .normalize import collapse, fold, normalize
 
 LEXICON = Path(__file__).resolve().parent / "lexicon"
@@ -205,8 +206,7 @@ def _bodies_in(text: str) -> list[tuple[int, int, str]]:
 
     Matched with their diacritics (lower case): folded, "SỐ" would be "Sở".
     """
-    low = normalize(text).lower()
-    low = low if len(low) == len(text) else fold_chars(text)
+    low = "".join(c.lower()[:1] for c in text)  # same length as ``text``, so offsets carry over
     spans: list[tuple[int, int, str]] = []
     for b in bodies():
         for m in re.finditer(rf"(?<!\w){re.escape(b.lower())}(?!\w)", low):
@@ -471,15 +471,26 @@ def _carried_document(doc: Document) -> dict | None:
     if not number:
         return None
     symbol = number.group(1).rstrip(".,:")
-    found = {"doc_type": _folded_types().get(fold(m.group(1))), "number": symbol, "date": None, "issuer": None}
+    found = {"doc_type": _folded_types().get(fold(m.group(1))), "number": symbol, "date": None, "issuer": None,
+             "title": "", "signer": None}
     for cite in re.finditer(re.escape(symbol), lead):
         after = lead[cite.end():cite.end() + 120]
-        d = re.match(r"\s*\(?\s*(ngày\s*[\d/ ]+|ngày[^)]{0,30}năm\s*\d{4})\)?", after)
+        d = re.match(r"\s*\(?\s*(ngày[^)]{0,30}?năm\s*\d{4}|ngày\s*[\d/ ]+)\)?", after)
         found["date"] = found["date"] or (parse_date(d.group(1)) if d else None)
         by = re.match(r"[^.;]{0,40}?\bcủa\s+(.{0,80})", after)
         spans = _bodies_in(by.group(1)) if by else []
         if spans and spans[0][0] == 0 and not found["issuer"]:
             found["issuer"] = spans[0][2]
+            subject = re.match(r"\s*(về\s[^.;:]+)", lead[cite.end() + by.start(1) + spans[0][1]:])
+            found["title"] = collapse(subject.group(1)) if subject else ""
+    # "Thay mặt Bộ Chính trị, Tổng Bí thư X đã ký": the signature a web copy spells out.
+    signed = re.search(r"Thay mặt [^,]{2,60},\s*(.{0,60}?)\s+(?:đã\s+)?ký\b", lead)
+    if signed:
+        words = signed.group(1).split()
+        name = list(reversed(list(takewhile(lambda w: w[:1].isupper(), reversed(words)))))
+        post = " ".join(words[:len(words) - len(name)])
+        if 2 <= len(name) <= 5 and re.search(cues()["signature_post"], fold(post)):
+            found["signer"] = " ".join(name)
     return found
 
 
@@ -530,7 +541,7 @@ def extract_plan(doc: Document) -> dict:
     if level == "commune" and commune is None:
         commune = _level_name(issuer, ("xã", "phường", "đặc khu", "thị trấn"))
     return {
-        "title": title,
+        "title": title or (carried or {}).get("title", ""),
         "doc_type": found[1] if found else (carried or {}).get("doc_type") or "KH",
         "number": number,
         "issuer": issuer,
@@ -538,5 +549,5 @@ def extract_plan(doc: Document) -> dict:
         "province": province,
         "commune": commune if _level(issuer) == "commune" else None,
         "date": date,
-        "signer": read_signer(doc, found[0] + 1 if found else 1),
+        "signer": read_signer(doc, found[0] + 1 if found else 1) or (carried or {}).get("signer"),
     }
