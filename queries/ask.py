@@ -363,9 +363,32 @@ def ask(store, question: str, lang: str = "en") -> dict:
     answer = engine.run_query(store, mapping.query, mapping.params)
     with paused_gc():
         columns, rows = _json_rows(answer, lang)
+    _show_localities(store, columns, rows)
     return {"question": question, "reading": mapping.reading, "form": mapping.form, "query": mapping.query.name,
             "params": mapping.params, "sparql": engine.variant(mapping.query, mapping.params).text,
             "columns": columns, "rows": rows, "count": len(rows) if mapping.count else None, "answer": answer}
+
+
+def _show_localities(store, columns: list[str], rows: list[dict]) -> None:
+    """Two units of the same name in different localities: each named with its locality, "Sở Y tế (An Giang)"."""
+    for col in [c[:-4] for c in columns if c.endswith("_iri") and c[:-4] in columns]:
+        iris: dict[str, set] = {}
+        for r in rows:
+            if isinstance(r.get(col), str) and isinstance(r.get(col + "_iri"), str):
+                iris.setdefault(r[col], set()).add(r[col + "_iri"])
+        shared = sorted({i for s in iris.values() if len(s) > 1 for i in s})
+        if not shared or not all("/id/unit/" in i for i in shared):
+            continue
+        import pyoxigraph
+
+        values = " ".join(str(pyoxigraph.NamedNode(i)) for i in shared)
+        place = {r["u"].value: r["l"].value for r in store.query(
+            f"SELECT ?u ?l WHERE {{ VALUES ?u {{ {values} }} ?u <{engine.PL}locatedIn> ?p . "
+            f"?p <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }}").rows}
+        for r in rows:
+            where = place.get(r.get(col + "_iri"))
+            if where and len(iris.get(r.get(col), ())) > 1:
+                r[col] = f"{r[col]} ({where})"
 
 
 def list_forms() -> str:

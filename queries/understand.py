@@ -20,7 +20,7 @@ gaps, ...). :data:`RULES` composes those into a named query and its parameters.
 
 >>> from planlineage.queries.understand import periods_in
 >>> periods_in("nhiem vu nao phai hoan thanh truoc ngay 31/12/2025")
-[('by', '2025-12-31', (39, 49))]
+[('by', '2025-12-31', (40, 50))]
 >>> periods_in("what is due in q3 2025")
 [('in', '2025-Q3', (15, 22))]
 """

@@ -122,3 +122,11 @@ def test_questions_on_the_extracted_corpus(corpus_store):
                 and res["query"] == case["query"]
     assert answered == len(CASES)
     assert right >= 0.9 * with_rows, (right, with_rows)
+
+
+def test_ask_names_the_locality_of_units_sharing_a_name(corpus_store_dir):
+    res = CliRunner().invoke(cli, ["ask", "what does Sở KH&CN lead", "--format", "json", "--store", str(corpus_store_dir)])
+    rows = json.loads(res.output)["rows"]
+    province = {"003_c9d1094d5ee19a54.txt": "An Giang", "001_576764f9f3d585c1.txt": "Quảng Ngãi"}
+    assert {r["source"] for r in rows} == set(province)
+    assert all(r["unit"] == f"Sở Khoa học và Công nghệ ({province[r['source']]})" for r in rows)

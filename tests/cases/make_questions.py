@@ -115,7 +115,13 @@ def per_unit_plan(field, pred):
         if pred(g, t):
             for u in t[field]:
                 rows.setdefault((unit_name(u).label, g["source"]), set()).add(t["ref"])
-    return [[u, s, ",".join(sorted(r))] for (u, s), r in sorted(rows.items())]
+    # two units of one name in different provinces are shown with their province (issue #12)
+    province = {g["source"]: g["plan"]["province"] for g in RECORDS}
+    places = {}
+    for u, s in rows:
+        places.setdefault(u, set()).add(province[s])
+    return [[u if len(places[u]) == 1 else f"{u} ({province[s]})", s, ",".join(sorted(r))]
+            for (u, s), r in sorted(rows.items())]
 
 
 for i, (theme, en, vi) in enumerate(THEMES):
