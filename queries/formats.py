@@ -124,12 +124,24 @@ def short(term, width: int = 70) -> str:
     if term is None:
         return ""
     text = term.value
-    if _kind(term) == "NamedNode":
+    if _kind(term) == "NamedNode" and text.startswith(PREFIXES["plth:"]):
+        from .ask import label_of
+
+        text = label_of(text)  # a theme or activity by its label, not its IRI (issue #12)
+    elif _kind(term) == "NamedNode":
         for prefix, ns in PREFIXES.items():
             if text.startswith(ns):
                 text = prefix + text[len(ns):]
                 break
     text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _list_cell(term, width: int) -> str:
+    """A ``|``-separated list cell for a terminal: sorted, joined with ", " (as ``ask`` shows it)."""
+    if term is None:
+        return ""
+    text = ", ".join(sorted(v for v in term.value.split("|") if v))
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -139,7 +151,9 @@ def to_table(answer, width: int = 70) -> str:
         return "true" if answer.boolean else "false"
     if answer.graph is not None and not answer.columns:
         return "\n".join(f"{t} ." for t in answer.graph)
-    cells = [[short(row.get(c), width) for c in answer.columns] for row in answer.rows]
+    lists = set(getattr(answer, "lists", ()) or ())
+    cells = [[_list_cell(row.get(c), width) if c in lists else short(row.get(c), width) for c in answer.columns]
+             for row in answer.rows]
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(answer.columns)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(answer.columns, widths)).rstrip(),
              "  ".join("-" * w for w in widths)]

@@ -130,3 +130,10 @@ def test_ask_names_the_locality_of_units_sharing_a_name(corpus_store_dir):
     province = {"003_c9d1094d5ee19a54.txt": "An Giang", "001_576764f9f3d585c1.txt": "Quảng Ngãi"}
     assert {r["source"] for r in rows} == set(province)
     assert all(r["unit"] == f"Sở Khoa học và Công nghệ ({province[r['source']]})" for r in rows)
+
+
+def test_query_table_shows_theme_labels_and_sorted_lists(corpus_store_dir):
+    res = CliRunner().invoke(cli, ["query", "plan_tasks", "-p", "plan=004_5c5cafd7972287fb.txt",
+                                   "--store", str(corpus_store_dir)], terminal_width=400)
+    assert res.exit_code == 0, res.output
+    assert "awareness" in res.output and "plth:" not in res.output and "|" not in res.output
