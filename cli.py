@@ -402,10 +402,23 @@ def findings(fmt, store_dir, endpoint):
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--timeout", "timeout_s", default=30.0, show_default=True, help="Query time limit in seconds.")
 @click.option("--max-bytes", default=10_000_000, show_default=True, help="Result size limit in bytes.")
+@click.option("--max-request-bytes", default=1_000_000, show_default=True, help="Request body limit in bytes.")
+@click.option("--conn-timeout", "conn_timeout_s", default=10.0, show_default=True,
+              help="Seconds a connection may stay silent (unfinished headers or body) before it is closed.")
+@click.option("--workers", default=16, show_default=True, type=click.IntRange(1, 1024),
+              help="Connections served at once; more get 503.")
+@click.option("--allow-service", "allow_service", multiple=True, metavar="HOST",
+              help="A host SPARQL SERVICE (federation) may name (repeatable; default: SERVICE refused).")
+@click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
+              help="An origin browsers may query from, e.g. https://yasgui.triply.cc (repeatable; default none).")
 @click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="Store directory (default $PLANLINEAGE_STORE or ./.planlineage/store).")
-def serve(host, port, timeout_s, max_bytes, store_dir):
+def serve(host, port, timeout_s, max_bytes, max_request_bytes, conn_timeout_s, workers, allow_service,
+          cors_origins, store_dir):
     """A read-only SPARQL 1.1 endpoint over the store (oxigraph server behind a guard).
+
+    SERVICE (federation) is refused unless --allow-service names the host;
+    request bodies, silent connections and concurrent connections are limited.
 
     \b
     Example:
@@ -414,11 +427,13 @@ def serve(host, port, timeout_s, max_bytes, store_dir):
     import os
 
     from .graph.store import DEFAULT_STORE
-    from .queries.serve import serve as run
+    from .queries.serve import Limits, serve as run
 
     store = store_dir or Path(os.environ.get("PLANLINEAGE_STORE") or DEFAULT_STORE)
+    limits = Limits(max_request_bytes=max_request_bytes, conn_timeout_s=conn_timeout_s, workers=workers,
+                    allow_service=tuple(allow_service), cors_origins=tuple(cors_origins))
     run(store, host, port, timeout_s, max_bytes,
-        ready=lambda url: click.echo(f"SPARQL endpoint (read-only) at {url}", err=True))
+        ready=lambda url: click.echo(f"SPARQL endpoint (read-only) at {url}", err=True), limits=limits)
 
 
 # --- pictures (issue #5): viz, report ------------------------------------------------------------

@@ -6,9 +6,10 @@ on-disk indexes, 0.3-1.3 s each time (bench/README.md). Such answers only change
 when a document is written, so a build computes them once, after the
 materialised union is sealed, and stores each as one JSON literal
 (``pl:answerRows``) on ``urn:planlineage:answer:<sha256 of the query text>`` in
-the default graph. The key is the exact query text, parameters included, so a
+the store's own graph ``plid:graph/store`` (beside the union seal; never part of
+the union users' SPARQL sees). The key is the exact query text, parameters included, so a
 changed ``.rq`` file or another parameter value never meets an old answer. Any
-write drops the default graph first (``invalidate_union``), answers with it, so
+write drops the union and that graph first (``invalidate_union``), answers with it, so
 an answer is never older than the documents; a build killed while answering
 leaves some answers missing, and those questions are answered live.
 

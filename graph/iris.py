@@ -97,6 +97,9 @@ def src_doc_iri(source: str, key: str = "") -> NamedNode:
 
 #: Named graph of cross-document facts (resolution, alignment, supersededBy, known documents).
 DERIVED_GRAPH = PLID["graph/derived"]
+#: Named graph of the store's own bookkeeping (the union seal, kept answers): never part of the
+#: union that queries, ``serve`` and ``query FILE.rq`` see, nor of ``export``.
+STORE_GRAPH = PLID["graph/store"]
 
 
 def task_iri(doc: NamedNode, ref: str | None, index: int = 0) -> NamedNode:

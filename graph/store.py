@@ -38,7 +38,8 @@ import pyoxigraph as ox
 from .answers import RDF_JSON, answer_key, decode_rows, encode_rows
 from .bulk import paused_gc
 from .errors import GraphError, StoreError
-from .iris import DERIVED_GRAPH
+from .federation import check_federation
+from .iris import DERIVED_GRAPH, STORE_GRAPH
 from .namespaces import PL, PROV, sparql_prefixes
 from .ordering import sort_rows, split_order
 
@@ -46,12 +47,14 @@ from .ordering import sort_rows, split_order
 DEFAULT_STORE = Path(".planlineage") / "store"
 #: Files planlineage keeps in the store directory beside the oxigraph (RocksDB) files.
 LOCK_FILE = "planlineage.lock"
-# Written into the default graph, in the same transaction as the last part of the materialised
-# union: readers use the default graph only when it is there, so a build killed half-way through
-# refreshing the union falls back to the (always current) union of the named graphs.
+# Written into the store's own graph (STORE_GRAPH, never part of what queries see), in the same
+# transaction as the last part of the materialised union: readers use the default graph only when
+# it is there, so a build killed half-way through refreshing the union falls back to the (always
+# current) union of the named graphs.
 UNION_SEAL = ox.Quad(DERIVED_GRAPH, PL.unionComplete,
                      ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")),
-                     ox.DefaultGraph())
+                     STORE_GRAPH)
+_NOT_STORE = f"FILTER(?g != {STORE_GRAPH})"
 META_FILE = "planlineage.json"
 
 
@@ -154,11 +157,11 @@ class _Embedded:
         # it at once, a reader leaves it out of the query's default graph.
         self.union = not _sealed(self.store)
         self.dataset = None
-        if self.union and _has_default(self.store):
+        if self.union and (_has_default(self.store) or _has_graph(self.store, STORE_GRAPH)):
             if self.lock is not None:
-                self.store.update("DROP SILENT DEFAULT")
+                self.store.update(f"DROP SILENT DEFAULT ; DROP SILENT GRAPH {STORE_GRAPH}")
             else:
-                self.dataset = list(self.store.named_graphs())
+                self.dataset = [g for g in self.store.named_graphs() if g != STORE_GRAPH]
         if self.lock is not None:
             try:
                 self._check_version(path, rebuild)
@@ -221,7 +224,7 @@ class _Embedded:
     def quads(self):
         # The default graph only holds the materialised union: every quad of it is also in a named graph.
         return (q for q in self.store.quads_for_pattern(None, None, None, None)
-                if not isinstance(q.graph_name, ox.DefaultGraph))
+                if not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name != STORE_GRAPH)
 
     def materialise_union(self) -> None:
         """Make the default graph the set union of the named graphs, and query it from now on.
@@ -234,7 +237,7 @@ class _Embedded:
         # Flushing first frees the memtables of the documents just loaded before the one big transaction.
         self.store.flush()
         self.store.update("DROP SILENT DEFAULT")
-        rows = self.store.query("SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
+        rows = self.store.query(f"SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_NOT_STORE} }}")
         self.store.extend(ox.Quad(r[0], r[1], r[2], default) for r in rows)
         self.store.flush()
         self.union = False
@@ -243,8 +246,8 @@ class _Embedded:
         """Drop the materialised union before a write, so that a build killed before
         :meth:`materialise_union` leaves a store read through the union of its named graphs
         (always current), never a stale copy (see materialised_union())."""
-        if not self.union or _has_default(self.store):
-            self.store.update("DROP SILENT DEFAULT")
+        if not self.union or _has_default(self.store) or _has_graph(self.store, STORE_GRAPH):
+            self.store.update(f"DROP SILENT DEFAULT ; DROP SILENT GRAPH {STORE_GRAPH}")
             self.union = True
 
     def add_to_union(self, triples, seal: bool = False) -> None:
@@ -259,14 +262,14 @@ class _Embedded:
         """The materialised answer on ``key`` (graph/answers.py), only over a sealed union."""
         if self.union:
             return None
-        q = next(iter(self.store.quads_for_pattern(key, PL.answerRows, None, ox.DefaultGraph())), None)
+        q = next(iter(self.store.quads_for_pattern(key, PL.answerRows, None, STORE_GRAPH)), None)
         return None if q is None else q.object.value
 
     def put_answer(self, key: ox.NamedNode, text: str) -> bool:
-        """Keep an answer in the default graph (dropped with the union before any write)."""
+        """Keep an answer in the store's own graph (dropped with the union before any write)."""
         if self.union or self.read_only:
             return False
-        self.store.extend([ox.Quad(key, PL.answerRows, ox.Literal(text, datatype=RDF_JSON), ox.DefaultGraph())])
+        self.store.extend([ox.Quad(key, PL.answerRows, ox.Literal(text, datatype=RDF_JSON), STORE_GRAPH)])
         return True
 
     def compact(self) -> None:
@@ -302,9 +305,13 @@ def _has_default(store: ox.Store) -> bool:
     return next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None
 
 
+def _has_graph(store: ox.Store, graph: ox.NamedNode) -> bool:
+    return next(iter(store.quads_for_pattern(None, None, None, graph)), None) is not None
+
+
 def _sealed(store: ox.Store) -> bool:
     return next(iter(store.quads_for_pattern(UNION_SEAL.subject, UNION_SEAL.predicate, UNION_SEAL.object,
-                                             ox.DefaultGraph())), None) is not None
+                                             UNION_SEAL.graph_name)), None) is not None
 
 
 def with_values(sparql: str, bindings: dict) -> str:
@@ -346,7 +353,7 @@ class _Remote:
         # queried over its default graph alone. Otherwise the server's ``union-default-graph``,
         # which oxigraph gives as a bag (a triple stated by N documents comes back N times).
         self.union = True
-        ask = f"ASK {{ {UNION_SEAL.subject} {UNION_SEAL.predicate} {UNION_SEAL.object} }}"
+        ask = f"ASK {{ GRAPH {STORE_GRAPH} {{ {UNION_SEAL.subject} {UNION_SEAL.predicate} {UNION_SEAL.object} }} }}"
         self.union = not self.query(ask, None).boolean
 
     def _post(self, url: str, body: str, ctype: str, accept: str | None = None) -> bytes:
@@ -384,24 +391,25 @@ class _Remote:
         self._post(self.update_endpoint, sparql, "application/sparql-update")
 
     def quads(self):
-        res = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", None)
+        res = self.query(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_NOT_STORE} }}", None)
         return (ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in res.rows)
 
     def materialise_union(self) -> None:
         """Make the server's default graph the set union of its named graphs (one update, on the server)."""
-        self.update("DROP SILENT DEFAULT ;\nINSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        self.update(f"DROP SILENT DEFAULT ;\nINSERT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_NOT_STORE} }}")
         self.union = False
 
     def invalidate_union(self) -> None:
         """Drop the materialised union before a write (see _Embedded.invalidate_union)."""
-        self.update("DROP SILENT DEFAULT")
+        self.update(f"DROP SILENT DEFAULT ; DROP SILENT GRAPH {STORE_GRAPH}")
         self.union = True
 
     def add_to_union(self, triples, seal: bool = False) -> None:
         """triples (list[Triple]): just written to a named graph; also added to the server's default graph.
         seal (bool): also write UNION_SEAL (same update): the union is complete."""
         if not self.union:
-            seal_line = f"{UNION_SEAL.subject} {UNION_SEAL.predicate} {UNION_SEAL.object} ." if seal else ""
+            seal_line = (f"GRAPH {STORE_GRAPH} {{ {UNION_SEAL.subject} {UNION_SEAL.predicate} {UNION_SEAL.object} }}"
+                         if seal else "")
             self.update(f"INSERT DATA {{\n{_ntriples(triples)}\n{seal_line}\n}}")
 
     def get_answer(self, key: ox.NamedNode) -> str | None:
@@ -439,6 +447,8 @@ class GraphStore:
         RETURNS (Result): columns and rows, boolean, or triples. A final ORDER BY over projected
             variables is applied in Python (``graph.ordering``: the store's string sort is slow).
         """
+        # SERVICE would make the engine fetch any URL and return the reply (graph/federation.py).
+        check_federation(sparql)
         split = split_order(sparql)
         if split is None:
             return self.backend.query(sparql_prefixes() + sparql, bindings)
@@ -637,7 +647,7 @@ class GraphStore:
 
     def triple_count(self) -> int:
         """RETURNS (int): number of quads in all named graphs."""
-        res = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        res = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_NOT_STORE} }}")
         return int(res.rows[0]["n"].value)
 
     def quads(self):

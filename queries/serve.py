@@ -13,9 +13,18 @@ Two things it does not do well enough on its own, measured with oxigraph 0.5:
 So a guard (this module, standard library only) listens on the public address,
 refuses updates (403), forwards queries to oxigraph on a private loopback port,
 buffers the answer up to ``max_bytes`` and turns an over-long result into ``413``
-and a cancelled one into ``500`` with a one-line message. It adds CORS headers so
-YASGUI in a browser can use it. Everything else (parsing, evaluation, content
-negotiation, the HTML page at ``/``) is oxigraph's.
+and a cancelled one into ``500`` with a one-line message. Everything else (parsing,
+evaluation, content negotiation, the HTML page at ``/``) is oxigraph's.
+
+A public endpoint must not be turned against its host (issue #13), so the guard also:
+
+* refuses ``SERVICE`` (federation: the engine would fetch any URL, loopback included, and echo
+  the reply) unless the operator names the host with ``--allow-service HOST`` (403);
+* refuses a request body over ``max_request_bytes`` before reading it (413) and a POST without
+  a length (411); headers are limited by the standard library (65,536 bytes a line, 100 lines);
+* closes a connection that sends nothing for ``conn_timeout_s`` (headers never finished);
+* serves at most ``workers`` connections at once and answers ``503`` beyond, at once;
+* sends CORS headers only for the origins the operator names (``--cors-origin``).
 
 Lock: the read-only server opens the store as a secondary reader; it can run while
 other processes read the store (``open_store(..., read_only=True)``), but oxigraph
@@ -35,6 +44,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -44,6 +54,9 @@ from ..errors import PlanlineageError
 CANCELLED = b"The SPARQL operation has been cancelled"
 DEFAULT_TIMEOUT_S = 30
 DEFAULT_MAX_BYTES = 10_000_000
+DEFAULT_MAX_REQUEST_BYTES = 1_000_000
+DEFAULT_CONN_TIMEOUT_S = 10
+DEFAULT_WORKERS = 16
 
 
 class ServeError(PlanlineageError):
@@ -85,28 +98,70 @@ def _is_update(method: str, path: str, headers, body: bytes) -> bool:
     return "update" in parse_qs(urlsplit(path).query)
 
 
-def _make_handler(upstream, timeout_s: float, max_bytes: int):
+def _query_text(method: str, path: str, headers, body: bytes) -> str:
+    """The SPARQL text of a protocol request (GET ?query=, POST form, POST application/sparql-query)."""
+    texts = parse_qs(urlsplit(path).query).get("query", [])
+    ctype = (headers.get("Content-Type") or "").split(";")[0].strip().lower()
+    if method == "POST" and ctype == "application/x-www-form-urlencoded":
+        texts += parse_qs(body.decode("utf-8", "replace")).get("query", [])
+    elif method == "POST":
+        texts.append(body.decode("utf-8", "replace"))
+    return "\n".join(texts)
+
+
+@dataclass
+class Limits:
+    """What the guard allows. timeout_s: query time limit. max_bytes: result size.
+    max_request_bytes: request body. conn_timeout_s: a connection's silence before it is closed.
+    workers: connections served at once. allow_service: hosts SERVICE may name. cors_origins: origins
+    that get CORS headers."""
+
+    timeout_s: float = DEFAULT_TIMEOUT_S
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
+    conn_timeout_s: float = DEFAULT_CONN_TIMEOUT_S
+    workers: int = DEFAULT_WORKERS
+    allow_service: tuple = ()
+    cors_origins: tuple = ()
+
+
+def _make_handler(upstream, limits: Limits):
+    timeout_s, max_bytes = limits.timeout_s, limits.max_bytes
+
     class Guard(http.server.BaseHTTPRequestHandler):
         server_version = "planlineage-guard"
         protocol_version = "HTTP/1.1"
+        # Socket timeout of every read: a client that stops sending (headers never finished,
+        # a body shorter than its length) is disconnected after this long.
+        timeout = limits.conn_timeout_s
 
         def log_message(self, fmt, *args):  # one line per request on stderr, like oxigraph
             sys.stderr.write("%s %s\n" % (self.address_string(), fmt % args))
 
-        def _reply(self, status: int, body: bytes, headers: dict | None = None) -> None:
+        def _cors(self) -> None:
+            origin = self.headers.get("Origin") if self.headers else None
+            if origin and origin in limits.cors_origins:
+                self.send_header("Access-Control-Allow-Origin", origin)
+                self.send_header("Vary", "Origin")
+
+        def _reply(self, status: int, body: bytes, headers: dict | None = None, close: bool = False) -> None:
             self.send_response(status)
             for k, v in (headers or {"Content-Type": "text/plain; charset=utf-8"}).items():
                 self.send_header(k, v)
-            self.send_header("Access-Control-Allow-Origin", "*")
+            self._cors()
             self.send_header("Content-Length", str(len(body)))
+            if close:
+                self.send_header("Connection", "close")
+                self.close_connection = True
             self.end_headers()
             self.wfile.write(body)
 
         def do_OPTIONS(self):
             self.send_response(204)
-            self.send_header("Access-Control-Allow-Origin", "*")
-            self.send_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
-            self.send_header("Access-Control-Allow-Headers", "Content-Type, Accept")
+            if self.headers.get("Origin") in limits.cors_origins:
+                self._cors()
+                self.send_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+                self.send_header("Access-Control-Allow-Headers", "Content-Type, Accept")
             self.send_header("Content-Length", "0")
             self.end_headers()
 
@@ -114,12 +169,32 @@ def _make_handler(upstream, timeout_s: float, max_bytes: int):
             self._forward("GET", b"")
 
         def do_POST(self):
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            length = self.headers.get("Content-Length")
+            if length is None or not length.strip().isdigit():
+                self._reply(411, b"a POST needs a Content-Length\n", close=True)
+                return
+            if int(length) > limits.max_request_bytes:
+                self._reply(413, f"request body larger than the limit of {limits.max_request_bytes} bytes\n".encode(),
+                            close=True)
+                return
+            try:
+                body = self.rfile.read(int(length))
+            except OSError:  # the client stopped sending (socket timeout)
+                self.close_connection = True
+                return
             self._forward("POST", body)
 
         def _forward(self, method: str, body: bytes) -> None:
             if _is_update(method, self.path, self.headers, body):
                 self._reply(403, b"read-only endpoint: SPARQL updates are refused\n")
+                return
+            from ..graph.errors import GraphError
+            from ..graph.federation import check_federation
+
+            try:
+                check_federation(_query_text(method, self.path, self.headers, body), limits.allow_service)
+            except GraphError as e:
+                self._reply(403, (str(e) + "\n").encode())
                 return
             headers = {k: v for k, v in self.headers.items()
                        if k.lower() in ("content-type", "accept", "accept-encoding")}
@@ -152,18 +227,45 @@ def _make_handler(upstream, timeout_s: float, max_bytes: int):
     return Guard
 
 
+class _PoolServer(http.server.ThreadingHTTPServer):
+    """A threading HTTP server that serves at most ``workers`` connections at once: beyond, the
+    connection gets ``503`` at once and is closed (never an unbounded number of threads)."""
+
+    daemon_threads = True
+
+    def __init__(self, address, handler, workers: int):
+        self.slots = threading.BoundedSemaphore(workers)
+        super().__init__(address, handler)
+
+    def process_request(self, request, client_address):
+        if not self.slots.acquire(blocking=False):
+            with suppress(OSError):
+                request.settimeout(1)
+                request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                                b"Connection: close\r\nContent-Length: 33\r\n\r\nserver busy: too many connections\n")
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request, client_address):
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+
 @dataclass
 class Endpoint:
     """A running endpoint: the oxigraph process and the guard server.
 
     url (str): the SPARQL query URL (``http://host:port/query``).
     upstream (Upstream): the oxigraph server process.
-    guard (http.server.ThreadingHTTPServer): the public server.
+    guard (_PoolServer): the public server.
     """
 
     url: str
     upstream: "Upstream"
-    guard: http.server.ThreadingHTTPServer
+    guard: "_PoolServer"
 
     def stop(self) -> None:
         """Stop the guard and the oxigraph process."""
@@ -228,7 +330,7 @@ class Upstream:
 
 
 def start(store: str | Path, host: str = "127.0.0.1", port: int = 7878, timeout_s: float = DEFAULT_TIMEOUT_S,
-          max_bytes: int = DEFAULT_MAX_BYTES) -> Endpoint:
+          max_bytes: int = DEFAULT_MAX_BYTES, limits: Limits | None = None) -> Endpoint:
     """Start oxigraph read-only on a private port and the guard on ``host:port`` (in a thread).
 
     store (str | Path): the store directory (``planlineage build --store DIR``).
@@ -236,32 +338,36 @@ def start(store: str | Path, host: str = "127.0.0.1", port: int = 7878, timeout_
     port (int): public port (0 picks a free one).
     timeout_s (float): query time limit in seconds.
     max_bytes (int): result size limit in bytes.
+    limits (Limits | None): the other limits (request size, connection timeout, workers, SERVICE
+        hosts, CORS origins); its timeout_s and max_bytes are replaced by the arguments.
     RETURNS (Endpoint): running; call ``stop()``.
     """
+    from dataclasses import replace
+
+    limits = replace(limits or Limits(), timeout_s=timeout_s, max_bytes=max_bytes)
     store = Path(store)
     if not store.is_dir():
         raise ServeError(f"{store}: no store here (run `planlineage build --store {store}` first)")
     upstream = Upstream(store, timeout_s)
     try:
-        guard = http.server.ThreadingHTTPServer((host, port), _make_handler(upstream, timeout_s, max_bytes))
+        guard = _PoolServer((host, port), _make_handler(upstream, limits), limits.workers)
     except OSError as e:
         upstream.stop()
         raise ServeError(f"{host}:{port}: cannot listen ({e.strerror})") from None
-    guard.daemon_threads = True
     threading.Thread(target=guard.serve_forever, daemon=True).start()
     real_host, real_port = guard.server_address[:2]
     return Endpoint(f"http://{real_host}:{real_port}/query", upstream, guard)
 
 
 def serve(store: str | Path, host: str = "127.0.0.1", port: int = 7878, timeout_s: float = DEFAULT_TIMEOUT_S,
-          max_bytes: int = DEFAULT_MAX_BYTES, ready=None) -> None:
+          max_bytes: int = DEFAULT_MAX_BYTES, ready=None, limits: Limits | None = None) -> None:
     """Run the endpoint until interrupted (Ctrl-C or SIGTERM).
 
     ready (callable | None): called with the query URL once listening.
     """
     import signal
 
-    endpoint = start(store, host, port, timeout_s, max_bytes)
+    endpoint = start(store, host, port, timeout_s, max_bytes, limits)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *a: stop.set())
     if ready is not None:

@@ -1,0 +1,159 @@
+"""`planlineage serve` tried as an attacker would (issue #13): each attack sent to a real server
+process on loopback. Federation (SSRF), a huge body, connections that never finish their headers,
+more connections than workers, CORS from an origin the operator did not name."""
+from __future__ import annotations
+
+import http.server
+import json
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+PLANLINEAGE = str(Path(sys.executable).parent / "planlineage")
+SELECT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+WORKERS = 4
+CONN_TIMEOUT = 2
+
+
+@pytest.fixture(scope="module")
+def victim():
+    """A loopback HTTP server standing for an internal service: it records every request it gets."""
+    hits = []
+
+    class Secret(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            body = b"<http://x/secret> <http://x/p> \"internal secret\" ."
+            self.send_response(200)
+            self.send_header("Content-Type", "application/n-triples")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_POST = do_GET
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Secret)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", hits
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def served(corpus_store_dir, running_server, free_port):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/query"
+    cmd = [PLANLINEAGE, "serve", "--store", str(corpus_store_dir), "--port", str(port), "--workers", str(WORKERS),
+           "--conn-timeout", str(CONN_TIMEOUT), "--max-request-bytes", "100000", "--cors-origin", "https://ok.example"]
+    with running_server(cmd, url + "?query=ASK%7B%7D", "planlineage serve"):
+        yield url, port
+
+
+def _get(url: str, query: str, headers=None):
+    req = urllib.request.Request(url + "?" + urllib.parse.urlencode({"query": query}),
+                                 headers={"Accept": "application/sparql-results+json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return resp.status, dict(resp.headers), resp.read()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read()
+
+
+def test_attack_service_to_a_loopback_url_is_refused(served, victim):
+    url, _ = served
+    target, hits = victim
+    for query in (f"SELECT * {{ SERVICE <{target}/x> {{ ?s ?p ?o }} }}",
+                  f"select * {{ service silent <{target}/y> {{ ?s ?p ?o }} }}",
+                  f"SELECT * {{ BIND(<{target}/z> AS ?u) SERVICE ?u {{ ?s ?p ?o }} }}"):
+        status, _, body = _get(url, query)
+        assert status == 403, body
+        assert b"federation" in body and b"secret" not in body
+        # The same query as a POST body.
+        req = urllib.request.Request(url, data=query.encode(), headers={"Content-Type": "application/sparql-query"})
+        with pytest.raises(urllib.error.HTTPError) as e:
+            urllib.request.urlopen(req, timeout=30)
+        assert e.value.code == 403
+    time.sleep(0.5)
+    assert hits == []
+
+
+def test_attack_service_through_query_file_is_refused(corpus_store_dir, victim, tmp_path):
+    target, hits = victim
+    rq = tmp_path / "ssrf.rq"
+    rq.write_text(f"SELECT * WHERE {{ SERVICE <{target}/file> {{ ?s ?p ?o }} }}\n", encoding="utf-8")
+    res = subprocess.run([PLANLINEAGE, "query", str(rq), "--store", str(corpus_store_dir)],
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 1
+    assert "federation" in res.stderr and "secret" not in res.stdout
+    assert hits == []
+
+
+def test_attack_huge_body_is_refused_before_it_is_read(served):
+    _, port = served
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(b"POST /query HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                  b"Content-Length: 1000000000\r\n\r\n" + b"x" * 1000)
+        reply = s.recv(4096)
+    assert reply.startswith(b"HTTP/1.1 413")
+
+
+def test_attack_unfinished_headers_are_closed(served):
+    _, port = served
+    with socket.create_connection(("127.0.0.1", port), timeout=CONN_TIMEOUT * 5) as s:
+        s.sendall(b"GET /query?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n")  # never the blank line
+        started = time.monotonic()
+        data = s.recv(4096)  # b"" when the server closes the connection
+        waited = time.monotonic() - started
+    assert data == b"" or data.startswith(b"HTTP/1.1 408")
+    assert waited < CONN_TIMEOUT * 4
+
+
+def test_attack_more_connections_than_workers_get_503_and_others_recover(served):
+    url, port = served
+    idle = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(WORKERS)]
+    try:
+        for s in idle:
+            s.sendall(b"GET /query HTTP/1.1\r\n")  # holds a worker until the connection timeout
+        time.sleep(0.3)
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+            s.sendall(b"GET /query?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n\r\n")
+            reply = s.recv(4096)
+        assert reply.startswith(b"HTTP/1.1 503")
+    finally:
+        for s in idle:
+            s.close()
+    deadline = time.monotonic() + CONN_TIMEOUT * 5
+    while True:
+        status, _, body = _get(url, SELECT)
+        if status == 200 or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert status == 200 and int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) > 1000
+
+
+def test_attack_cors_only_for_named_origins(served):
+    url, _ = served
+    _, headers, _ = _get(url, SELECT, {"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in headers
+    _, headers, _ = _get(url, SELECT, {"Origin": "https://ok.example"})
+    assert headers.get("Access-Control-Allow-Origin") == "https://ok.example"
+
+
+def test_attack_updates_still_refused(served):
+    url, _ = served
+    req = urllib.request.Request(url.replace("/query", "/update"), data=b"DROP ALL",
+                                 headers={"Content-Type": "application/sparql-update"})
+    with pytest.raises(urllib.error.HTTPError) as e:
+        urllib.request.urlopen(req, timeout=30)
+    assert e.value.code == 403
