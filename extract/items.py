@@ -448,6 +448,64 @@ def names_its_tasks(doc: Document) -> bool:
     return any(cls == "tasks" and _has(key(n.text), cues()["section_tasks_explicit"]) for n, cls in _sections(root))
 
 
+# -- leads named by reference ---------------------------------------------------
+
+_ROMAN_REF = re.compile(r"^[IVX]+(?:\.|$)")
+_PART = re.compile(r"mục\s*((?:\(\s*[IVX\d]+(?:\.\d+)*\s*\)\s*|\(\s*[a-zđ]\s*\)\s*)+)", re.IGNORECASE)
+_TOKEN = re.compile(r"\(\s*([IVX\d]+(?:\.\d+)*|[a-zđ])\s*\)")
+
+
+def part_prefixes(text: str) -> list[str]:
+    """Refs of the parts of the plan a duty names ("tại mục (IV) (4.1) (4.2)" -> IV.4.1, IV.4.2).
+
+    >>> part_prefixes("Chủ trì triển khai các nhiệm vụ tại mục (IV) (4.1) (4.2) và Phụ lục")
+    ['IV.4.1', 'IV.4.2']
+    >>> part_prefixes("Chủ trì các nhiệm vụ tại mục (IV)(3.4)(a);"), part_prefixes("tại mục (IV) (1)")
+    (['IV.3.4.a'], ['IV.1'])
+    """
+    out: list[str] = []
+    for m in _PART.finditer(text):
+        tokens = _TOKEN.findall(m.group(1))
+        if not tokens:
+            continue
+        paths: list[list[str]] = [[tokens[0]]]
+        last_depth = None
+        for t in tokens[1:]:
+            if re.fullmatch(r"[a-zđ]", t):
+                paths[-1].append(t)  # a letter under the part before it
+                continue
+            depth = t.count(".")
+            if last_depth is not None and depth == last_depth:
+                paths.append(paths[-1][:-1] + [t])  # "(4.1) (4.2)": two parts side by side
+            else:
+                paths[-1].append(t)
+            last_depth = depth
+        out.extend(".".join(path) for path in paths)
+    return out
+
+
+def leads_by_reference(doc: Document, tasks: list[RawTask]) -> None:
+    """A unit that an assignment section makes 'chủ trì' of a part of the plan ("Chủ trì triển
+    khai các nhiệm vụ tại mục (IV) (1)") leads the tasks of that part that name no lead; the
+    most specific part wins."""
+    named: list[tuple[str, str]] = []
+    for duty in assignment_tasks(doc):
+        if duty.lead and re.search(r"(?<!\w)chu tri(?!\w)", fold(duty.text)):
+            named.extend((prefix, duty.lead) for prefix in part_prefixes(duty.text))
+    if not named:
+        return
+    named.sort(key=lambda p: len(p[0]), reverse=True)
+    for t in tasks:
+        if t.lead or not t.ref or t.layout in ("table", "assignment"):
+            continue
+        for prefix, lead in named:
+            if not _ROMAN_REF.match(t.ref):
+                prefix = prefix.split(".", 1)[1] if "." in prefix else ""  # refs start below the one section
+            if prefix and (t.ref == prefix or t.ref.startswith(prefix + ".")):
+                t.lead = lead
+                break
+
+
 # -- assignment sections -------------------------------------------------------
 
 def _unit_heading(text: str) -> tuple[str, str] | None:

@@ -66,6 +66,7 @@ def read_tasks(doc: Document) -> list[RawTask]:
     """
     table = blocktables.table_tasks(doc) or tables.extract_table_tasks(doc)
     narrative = items.section_tasks(doc)
+    items.leads_by_reference(doc, narrative)
     if table:
         if all(blocktables.INDICATOR in t.notes for t in table):
             # An indicator table with lead units ("Chỉ tiêu" / "Chủ trì") sets what to reach;
