@@ -308,16 +308,24 @@ def label_of(value, lang: str = "en"):
     >>> label_of("http://purl.org/cld/freq/annual"), label_of("commune", "vi")
     ('annual', 'cấp xã')
     """
-    from . import understand
-
     if not isinstance(value, str):
         return value
-    if value.startswith("https://w3id.org/planlineage/theme/"):
-        return understand.concept_label(value, lang)
-    if value.startswith(engine.FREQ):
-        return value[len(engine.FREQ):]
-    levels = understand.cues()["level_labels"]
-    return levels[value][lang] if value in levels else value
+    if value.startswith("http"):
+        if value.startswith(_THEME_NS):
+            from .understand import concept_label
+
+            return concept_label(value, lang)
+        if value.startswith(engine.FREQ):
+            return value[len(engine.FREQ):]
+        return value
+    if value in ("province", "commune"):
+        from .understand import cues
+
+        return cues()["level_labels"][value][lang]
+    return value
+
+
+_THEME_NS = "https://w3id.org/planlineage/theme/"
 
 
 def _json_rows(answer: engine.Answer, lang: str = "en") -> tuple[list[str], list[dict]]:
@@ -370,24 +378,29 @@ def ask(store, question: str, lang: str = "en") -> dict:
 
 
 def _show_localities(store, columns: list[str], rows: list[dict]) -> None:
-    """Two units of the same name in different localities: each named with its locality, "Sở Y tế (An Giang)"."""
+    """Two units of the same name in different localities: each named with its locality, "Sở Y tế (An Giang)".
+
+    The locality is the place a unit's IRI is minted under (``.../id/unit/<place>/<name>``, graph/iris.py),
+    named by that place's label; the places are looked up once each, not once per unit.
+    """
     for col in [c[:-4] for c in columns if c.endswith("_iri") and c[:-4] in columns]:
         iris: dict[str, set] = {}
         for r in rows:
             if isinstance(r.get(col), str) and isinstance(r.get(col + "_iri"), str):
                 iris.setdefault(r[col], set()).add(r[col + "_iri"])
-        shared = sorted({i for s in iris.values() if len(s) > 1 for i in s})
-        if not shared or not all("/id/unit/" in i for i in shared):
+        place_of = {i: i.split("/id/unit/", 1)[1].split("/")[0] for s in iris.values() if len(s) > 1 for i in s
+                    if "/id/unit/" in i and i.split("/id/unit/", 1)[1].count("/") == 1}
+        if not place_of:
             continue
         import pyoxigraph
 
-        values = " ".join(str(pyoxigraph.NamedNode(i)) for i in shared)
-        place = {r["u"].value: r["l"].value for r in store.query(
-            f"SELECT ?u ?l WHERE {{ VALUES ?u {{ {values} }} ?u <{engine.PL}locatedIn> ?p . "
-            f"?p <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }}").rows}
+        base = next(iter(place_of)).split("/id/unit/", 1)[0] + "/id/place/"
+        values = " ".join(str(pyoxigraph.NamedNode(base + p)) for p in sorted(set(place_of.values())))
+        label = {r["p"].value[len(base):]: r["l"].value for r in store.query(
+            f"SELECT ?p ?l WHERE {{ VALUES ?p {{ {values} }} ?p <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }}").rows}
         for r in rows:
-            where = place.get(r.get(col + "_iri"))
-            if where and len(iris.get(r.get(col), ())) > 1:
+            where = label.get(place_of.get(r.get(col + "_iri")))
+            if where:
                 r[col] = f"{r[col]} ({where})"
 
 

@@ -305,6 +305,11 @@ def _entities(store, text: str, folded: str, reading: Reading) -> str:
         ent["plan"] = text[m.start():m.end()]
         shown["plan"] = ent["plan"] if ent["plan"].endswith(".txt") else ent["plan"] + ".txt"
         folded = _mask(folded, m.span())
+    # any other file name of a stored plan ("kh-quang-ngai-2025.pdf")
+    m = re.search(r"(?<![\w/])[\w.-]+\.(?:txt|md|html?|pdf|docx?)(?![\w/])", folded)
+    if m and "plan" not in ent and _find_plan(store, text[m.start():m.end()]) is not None:
+        ent["plan"] = shown["plan"] = text[m.start():m.end()]
+        folded = _mask(folded, m.span())
     # document numbers as written ("40/KH-UBND", "1703/QĐ-TTg")
     for m in re.finditer(r"(?<![\w/])\d{1,4}(?:/\d{4})?[/-][a-zđ]+(?:[-/][a-zđ0-9]+)*", folded):
         raw = text[m.start():m.end()]
