@@ -388,8 +388,9 @@ def _walk(node: Node, path: list[Node], labels: dict, group: str | None, out: li
             # "3. Phát triển nguồn nhân lực" over a paragraph: the paragraph is the task.
             text = collapse(" ".join(p.text for p in paras))
             lines, group = (paras[0].block.lines[0], paras[-1].block.lines[1]), node.text
-        elif _is_heading_only(node) and node.block.heading:
-            return
+        elif _is_heading_only(node) and (node.block.heading or node.text.rstrip().endswith(":") and not any(
+                c.block is not None and _labels_of(c) is None for c in node.children)):
+            return  # a title, or "Bước 1:" over nothing of its own
         out.append(_make(node, path, own, group, "letters" if node.kind == "letter" else "bullets", text, lines))
         return
     _group_labels_of_last(node, subs, own)
