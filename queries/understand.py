@@ -262,6 +262,7 @@ class Reading:
     count: bool = False
     rank: bool = False
     unknown: list = field(default_factory=list)
+    rest: str = ""
 
     def line(self) -> str:
         """One line: "units leading tasks · theme: training · province: An Giang"."""
@@ -425,6 +426,7 @@ RULES = [
     ("nolead", (), "finding_no_lead", {}),
     ("recurring", (), "tasks_recurring", {"frequency": "frequency"}),
     ("workload", ("unit",), "unit_load", {"unit": "unit"}),
+    ("workload", ("plan",), "plan_tasks", {"plan": "plan"}),
     ("workload", (), "unit_workload", {}),
     ("targets", ("plan",), "plan_targets", {"plan": "plan"}),
     ("targets", ("concept",), "topic_targets", {"concept": "concept"}),
@@ -436,6 +438,7 @@ RULES = [
     ("tasks", ("period",), "tasks_due", {"year": "period"}),
     ("units", ("concept",), "units_leading_topic", {"concept": "concept", "province": "province", "plan": "plan"}),
     ("units", ("rank",), "unit_workload", {}),
+    ("units", ("plan",), "plan_tasks", {"plan": "plan"}),
     ("plans", ("per",), "plans_by_level", {}),
     ("plans", ("level",), "plans", {"level": "level", "province": "province"}),
     ("plans", ("province",), "plans", {"level": "level", "province": "province"}),
@@ -496,6 +499,7 @@ def read(store, question: str) -> Reading:
     folded = folded.replace("?", " ")
     reading = Reading()
     rest = _entities(store, text, folded, reading)
+    reading.rest = rest
     ent, c = reading.entities, cues()
     for kind in ("levels", "frequencies"):
         for value, phrases in c[kind].items():
@@ -554,6 +558,15 @@ def _trim_shown(reading: Reading) -> None:
     reading.shown = {k: shown[k] for k in _ORDER if k in shown}
 
 
+@lru_cache(maxsize=1)
+def _cue_words() -> tuple[str, ...]:
+    """Every cue phrase of cues.json (what asks, roles, counts): words that name no unit."""
+    c = cues()
+    phrases = [p for a in c["asked"] for p in a["cues"]] + c["roles"]["lead"] + c["roles"]["cooperate"] \
+        + c["count"] + c["rank"] + c["by_date"] + c["in_period"]
+    return tuple(p for p in phrases if " " not in p)
+
+
 def nearest(store, question: str, reading: Reading) -> list[str]:
     """What the question might have meant: the closest unit names to its words, and what is missing."""
     from ..extract.abbrev import expand_abbreviations
@@ -561,8 +574,9 @@ def nearest(store, question: str, reading: Reading) -> list[str]:
 
     out = []
     vocab = vocabulary(store)
-    folded = ask_mod.fold_aligned(expand_abbreviations(question))[1]
-    words = re.findall(r"[\w&/.-]+", folded)
+    # the words that named nothing known (places, themes and plans taken out)
+    folded = reading.rest or ask_mod.fold_aligned(expand_abbreviations(english_names(question)))[1]
+    words = [w for w in re.findall(r"[\w&/.-]+", folded) if not any(w in p.split() for p in _cue_words())]
     grams = {" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 2, min(len(words), i + 7) + 1)}
     scored = {}
     for g in grams:

@@ -292,6 +292,14 @@ add("Who cooperates on awareness in Quảng Ngãi?", "Ai phối hợp tuyên tru
     "units cooperating on tasks · theme: awareness · province: Quảng Ngãi", "units_cooperating_topic",
     {"key": ["unit", "source", "tasks"],
      "values": per_unit_plan("cooperate", lambda g, t: t["theme"] == "awareness" and g["plan"]["province"] == "Quảng Ngãi")})
+add("How many tasks are there in plan 345/KH-UBND?", "Kế hoạch 345/KH-UBND có bao nhiêu nhiệm vụ?",
+    "tasks of a plan · plan: 345/KH-UBND · count", "plan_tasks",
+    {"key": ["source", "ref"], "values": [["003_c9d1094d5ee19a54.txt", t["ref"]] for t in by_source["003_c9d1094d5ee19a54.txt"]["tasks"]]})
+add("Who leads the tasks of plan 004_5c5cafd7972287fb.txt?", "Ai chủ trì các nhiệm vụ của kế hoạch 004_5c5cafd7972287fb.txt?",
+    "tasks of a plan · plan: 004_5c5cafd7972287fb.txt", "plan_tasks",
+    {"key": ["ref", "lead"], "values": [[t["ref"], sorted(t["lead"])] for t in by_source["004_5c5cafd7972287fb.txt"]["tasks"]]})
+add("Which units take part in inspection tasks?", "Những cơ quan nào tham gia các nhiệm vụ kiểm tra, giám sát?",
+    "units cooperating on tasks · theme: inspection", "units_cooperating_topic", None)
 
 if __name__ == "__main__":
     OUT.write_text("".join(json.dumps(o, ensure_ascii=False) + "\n" for o in out), encoding="utf-8")
