@@ -263,6 +263,8 @@ class Reading:
     rank: bool = False
     unknown: list = field(default_factory=list)
     rest: str = ""
+    ignored: dict = field(default_factory=dict)
+    named_plan: bool = False
 
     def line(self) -> str:
         """One line: "units leading tasks · theme: training · province: An Giang"."""
@@ -270,6 +272,8 @@ class Reading:
         parts = [title] + [f"{k}: {v}" for k, v in self.shown.items()]
         if self.count:
             parts.append("count")
+        if self.ignored:
+            parts.append("not used: " + ", ".join(f"{k} {v}" for k, v in self.ignored.items()))
         return " · ".join(parts)
 
 
@@ -410,6 +414,7 @@ def _plan_by_place(reading: Reading, folded: str, vocab: Vocabulary) -> None:
     if len(plans) == 1:
         ent["plan"] = plans[0]["source"]
         reading.shown["plan"] = plans[0]["source"]
+        reading.named_plan = True  # the place (and level) named the plan
 
 
 #: (asked, entities needed, query, parameters from entities). The first rule whose asked thing
@@ -553,6 +558,10 @@ def _trim_shown(reading: Reading) -> None:
     if reading.query in ("units_leading_training", "training_targets"):
         used.add("concept")
     shown = {k: v for k, v in reading.shown.items() if _SHOWN_BY.get(k, k) in used}
+    # what the question named but the composed query cannot use is said, not dropped
+    reading.ignored = {k: v for k, v in reading.shown.items() if k not in shown and k in _SHOWN_BY
+                       and not (k == "plan" and "task" in shown)
+                       and not (reading.named_plan and k in ("province", "commune", "level"))}
     if "role" in reading.params and reading.query == "unit_tasks":
         shown["role"] = reading.params["role"]
     reading.shown = {k: shown[k] for k in _ORDER if k in shown}

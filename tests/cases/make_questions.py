@@ -300,6 +300,9 @@ add("Who leads the tasks of plan 004_5c5cafd7972287fb.txt?", "Ai chủ trì các
     {"key": ["ref", "lead"], "values": [[t["ref"], sorted(t["lead"])] for t in by_source["004_5c5cafd7972287fb.txt"]["tasks"]]})
 add("Which units take part in inspection tasks?", "Những cơ quan nào tham gia các nhiệm vụ kiểm tra, giám sát?",
     "units cooperating on tasks · theme: inspection", "units_cooperating_topic", None)
+# what a question names but the composed query cannot use is said in the reading, never dropped
+add("which tasks of plan 004_5c5cafd7972287fb.txt have no lead unit", "nhiệm vụ nào của kế hoạch 004_5c5cafd7972287fb.txt không có đơn vị chủ trì",
+    "tasks without a lead unit · not used: plan 004_5c5cafd7972287fb.txt", "finding_no_lead", None)
 
 if __name__ == "__main__":
     OUT.write_text("".join(json.dumps(o, ensure_ascii=False) + "\n" for o in out), encoding="utf-8")
