@@ -77,8 +77,10 @@ def plan_identity(record: dict) -> str | None:
     plan = record.get("plan") or {}
     if plan.get("number"):
         return "number:" + doc_iri(plan["number"], plan.get("issuer"), plan.get("province")).value
-    # Without a date, the title stands in for it (a plan without number or date is still one plan).
-    when = f"date:{plan['date']}" if plan.get("date") else (f"title:{slug(plan['title'])}" if plan.get("title") else None)
+    # Without a number: issuer + date + subject (its title), as resolution tells plans apart; one
+    # issuer often issues several plans on one day (a commune's plans for one election).
+    when = "|".join(x for x in (f"date:{plan['date']}" if plan.get("date") else "",
+                                f"title:{slug(plan['title'])}" if plan.get("title") else "") if x)
     if plan.get("issuer") and when:
         return f"issuer:{slug(plan['issuer'])}|type:{plan.get('doc_type') or 'KH'}|{when}|implements:{','.join(implemented(record))}"
     return None
