@@ -409,12 +409,14 @@ def findings(fmt, store_dir, endpoint):
               help="Connections served at once; more get 503.")
 @click.option("--allow-service", "allow_service", multiple=True, metavar="HOST",
               help="A host SPARQL SERVICE (federation) may name (repeatable; default: SERVICE refused).")
+@click.option("--max-memory", "max_memory_mb", default=4096, show_default=True, type=click.IntRange(0),
+              help="Memory limit of the SPARQL engine in MB (0: none); a query beyond it is stopped.")
 @click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
               help="An origin browsers may query from, e.g. https://yasgui.triply.cc (repeatable; default none).")
 @click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="Store directory (default $PLANLINEAGE_STORE or ./.planlineage/store).")
 def serve(host, port, timeout_s, max_bytes, max_request_bytes, conn_timeout_s, workers, allow_service,
-          cors_origins, store_dir):
+          max_memory_mb, cors_origins, store_dir):
     """A read-only SPARQL 1.1 endpoint over the store (oxigraph server behind a guard).
 
     SERVICE (federation) is refused unless --allow-service names the host;
@@ -431,7 +433,7 @@ def serve(host, port, timeout_s, max_bytes, max_request_bytes, conn_timeout_s, w
 
     store = store_dir or Path(os.environ.get("PLANLINEAGE_STORE") or DEFAULT_STORE)
     limits = Limits(max_request_bytes=max_request_bytes, conn_timeout_s=conn_timeout_s, workers=workers,
-                    allow_service=tuple(allow_service), cors_origins=tuple(cors_origins))
+                    allow_service=tuple(allow_service), cors_origins=tuple(cors_origins), max_memory_mb=max_memory_mb)
     run(store, host, port, timeout_s, max_bytes,
         ready=lambda url: click.echo(f"SPARQL endpoint (read-only) at {url}", err=True), limits=limits)
 

@@ -24,7 +24,9 @@ A public endpoint must not be turned against its host (issue #13), so the guard 
   a length (411); headers are limited by the standard library (65,536 bytes a line, 100 lines);
 * closes a connection that sends nothing for ``conn_timeout_s`` (headers never finished);
 * serves at most ``workers`` connections at once and answers ``503`` beyond, at once;
-* sends CORS headers only for the origins the operator names (``--cors-origin``).
+* sends CORS headers only for the origins the operator names (``--cors-origin``);
+* runs the engine under an address-space limit (``--max-memory MB``): a query that needs more
+  stops the engine, which is restarted, and gets ``500``.
 
 Lock: the read-only server opens the store as a secondary reader; it can run while
 other processes read the store (``open_store(..., read_only=True)``), but oxigraph
@@ -123,6 +125,8 @@ class Limits:
     workers: int = DEFAULT_WORKERS
     allow_service: tuple = ()
     cors_origins: tuple = ()
+    #: Address-space limit of the oxigraph process in MB (0: none); beyond, the engine stops and restarts.
+    max_memory_mb: int = 0
 
 
 def _make_handler(upstream, limits: Limits):
@@ -201,14 +205,21 @@ def _make_handler(upstream, limits: Limits):
             headers["Accept-Encoding"] = "identity"
             # Our own deadline too: oxigraph checks its --timeout-s while producing
             # results, so a long join before the first solution can outlive it.
-            conn = http.client.HTTPConnection("127.0.0.1", upstream.port, timeout=timeout_s + 1)
+            port, process = upstream.current
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout_s + 1)
             try:
                 conn.request(method, self.path, body=body or None, headers=headers)
                 resp = conn.getresponse()
                 data = resp.read(max_bytes + 1)
             except (OSError, http.client.HTTPException):
-                upstream.restart()
-                self._reply(500, f"query stopped: it exceeded the time limit of {timeout_s:g} s\n".encode())
+                try:  # an engine that hit its memory limit is gone, or going, when the connection breaks
+                    died = process.wait(0.5) is not None
+                except subprocess.TimeoutExpired:
+                    died = False
+                upstream.restart(port)
+                why = (f"the engine reached its memory limit of {limits.max_memory_mb} MB" if died and limits.max_memory_mb
+                       else f"it exceeded the time limit of {timeout_s:g} s")
+                self._reply(500, f"query stopped: {why}\n".encode())
                 return
             finally:
                 conn.close()
@@ -275,36 +286,49 @@ class Endpoint:
 
 
 class Upstream:
-    """The oxigraph server process on a private loopback port; restartable.
+    """The oxigraph server process on a private loopback port; replaceable.
 
     oxigraph applies ``--timeout-s`` while it produces solutions; a query that joins
     for long before its first solution (an aggregate over a cross product) keeps a CPU
-    busy after the client got its error. The guard then restarts the process, which
-    is cheap for a read-only store (well under a second for the bundled corpus).
+    busy after the client got its error. The guard then starts a fresh process on a new
+    port for every new request (cheap for a read-only store: well under a second for the
+    bundled corpus) and retires the old one: it is stopped once the queries still running
+    on it have had their time limit, so a runaway query never ends the others in flight.
     """
 
-    def __init__(self, store: Path, timeout_s: float):
-        self.store, self.timeout_s = store, timeout_s
-        self.port = free_port()
+    def __init__(self, store: Path, timeout_s: float, max_memory_mb: int = 0):
+        self.store, self.timeout_s, self.max_memory_mb = store, timeout_s, max_memory_mb
         self.lock = threading.Lock()
-        self.process = self._spawn()
+        self.retired: list[subprocess.Popen] = []
+        port = free_port()
+        #: (port, process) serving new requests, replaced as one value.
+        self.current = (port, self._spawn(port))
 
-    def _spawn(self) -> subprocess.Popen:
+    @property
+    def port(self) -> int:
+        return self.current[0]
+
+    @property
+    def process(self) -> subprocess.Popen:
+        return self.current[1]
+
+    def _spawn(self, port: int) -> subprocess.Popen:
         from ..graph.store import materialised_union
 
         # The store's default graph holds the set union of the document graphs when a build
         # completed (graph/store.py materialise_union); otherwise read the named graphs' union.
         union = [] if materialised_union(self.store) else ["--union-default-graph"]
         cmd = [oxigraph_binary(), "serve-read-only", "--location", str(self.store), "--bind",
-               f"127.0.0.1:{self.port}", *union, "--timeout-s", str(max(1, int(round(self.timeout_s))))]
+               f"127.0.0.1:{port}", *union, "--timeout-s", str(max(1, int(round(self.timeout_s))))]
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self._limit_memory(proc.pid)
         deadline = time.monotonic() + 20
         while True:
             if proc.poll() is not None:
                 err = proc.stderr.read().decode("utf-8", "replace").strip().splitlines()
                 raise ServeError(f"{self.store}: oxigraph server exited ({err[-1] if err else proc.returncode})")
             try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
                 return proc
             except OSError:
                 if time.monotonic() > deadline:
@@ -312,21 +336,56 @@ class Upstream:
                     raise ServeError(f"{self.store}: oxigraph server did not start within 20 s") from None
                 time.sleep(0.05)
 
-    def restart(self) -> None:
-        """Stop the process (and any runaway query) and start a fresh one on the same port."""
+    def _limit_memory(self, pid: int) -> None:
+        """The address-space limit (RLIMIT_AS, set with prlimit: no code runs between fork and exec)."""
+        if self.max_memory_mb:
+            import resource
+
+            size = self.max_memory_mb * 1024 * 1024
+            resource.prlimit(pid, resource.RLIMIT_AS, (size, size))
+
+    def restart(self, port: int | None = None) -> None:
+        """Serve new requests from a fresh process; retire the one on ``port`` (default: the current one).
+
+        A process already retired (another request saw it fail first) is not replaced twice.
+        """
         with self.lock:
-            self.stop()
-            self.process = self._spawn()
+            if port is not None and port != self.port:
+                return
+            old = self.process
+            new_port = free_port()
+            self.current = (new_port, self._spawn(new_port))
+            self.retired.append(old)
+        # Every request still on the old process ends within timeout_s + 1 (the guard's own deadline).
+        timer = threading.Timer(self.timeout_s + 2, self._end, args=(old,))
+        timer.daemon = True
+        timer.start()
+
+    def _end(self, proc: subprocess.Popen) -> None:
+        _terminate(proc)
+        with self.lock:
+            if proc in self.retired:
+                self.retired.remove(proc)
 
     def stop(self) -> None:
-        """Terminate the process."""
-        self.process.terminate()
+        """Terminate the process and any retired one still running."""
+        with self.lock:
+            procs = [self.process, *self.retired]
+            self.retired = []
+        for proc in procs:
+            _terminate(proc)
+
+
+def _terminate(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
         try:
-            self.process.wait(10)
+            proc.wait(10)
         except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.process.stderr.close()
+            proc.kill()
+            proc.wait()
+    if proc.stderr and not proc.stderr.closed:
+        proc.stderr.close()
 
 
 def start(store: str | Path, host: str = "127.0.0.1", port: int = 7878, timeout_s: float = DEFAULT_TIMEOUT_S,
@@ -348,7 +407,7 @@ def start(store: str | Path, host: str = "127.0.0.1", port: int = 7878, timeout_
     store = Path(store)
     if not store.is_dir():
         raise ServeError(f"{store}: no store here (run `planlineage build --store {store}` first)")
-    upstream = Upstream(store, timeout_s)
+    upstream = Upstream(store, timeout_s, limits.max_memory_mb)
     try:
         guard = _PoolServer((host, port), _make_handler(upstream, limits), limits.workers)
     except OSError as e:

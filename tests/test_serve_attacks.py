@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -68,6 +69,8 @@ def _get(url: str, query: str, headers=None):
             return resp.status, dict(resp.headers), resp.read()
     except urllib.error.HTTPError as e:
         return e.code, dict(e.headers), e.read()
+    except OSError as e:  # refused, reset or timed out: counted as a failure by the caller
+        return 0, {}, repr(e).encode()
 
 
 def test_attack_service_to_a_loopback_url_is_refused(served, victim):
@@ -157,3 +160,61 @@ def test_attack_updates_still_refused(served):
     with pytest.raises(urllib.error.HTTPError) as e:
         urllib.request.urlopen(req, timeout=30)
     assert e.value.code == 403
+
+
+def test_attack_query_beyond_the_memory_limit_is_stopped_and_the_server_recovers(corpus_store_dir, running_server,
+                                                                                   free_port):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/query"
+    cmd = [PLANLINEAGE, "serve", "--store", str(corpus_store_dir), "--port", str(port), "--timeout", "60",
+           "--max-memory", "700"]
+    with running_server(cmd, url + "?query=ASK%7B%7D", "planlineage serve"):
+        started = time.monotonic()
+        status, _, body = _get(url, "SELECT ?a ?b ?c WHERE { ?a ?p ?o . ?b ?q ?r . ?c ?x ?y } ORDER BY ?o ?r ?y")
+        assert status == 500 and b"memory limit of 700 MB" in body, body
+        assert time.monotonic() - started < 60
+        status, _, body = _get(url, SELECT)
+        assert status == 200 and int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) > 1000
+
+
+@contextmanager
+def _serving(cmd: list[str], url: str, log):
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log)
+    try:
+        deadline = time.monotonic() + 30
+        while _get(url, "ASK {}")[0] != 200:
+            assert proc.poll() is None and time.monotonic() < deadline, "serve did not start"
+            time.sleep(0.1)
+        yield proc
+    finally:
+        proc.terminate()
+        proc.wait(20)
+
+
+def test_attack_runaway_query_does_not_end_the_queries_of_others(corpus_store_dir, free_port, tmp_path):
+    """A query over the time limit is stopped (500) while light queries of other clients, in flight
+    at the same moment, all answer."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/query"
+    cmd = [PLANLINEAGE, "serve", "--store", str(corpus_store_dir), "--port", str(port), "--timeout", "1"]
+    # Its log goes to a file: thousands of requests would fill a pipe nobody reads.
+    with open(tmp_path / "serve.log", "wb") as log, _serving(cmd, url, log):
+        slow: list = []
+        light: list = []
+        stop = time.monotonic() + 6
+
+        def runaway():
+            while time.monotonic() < stop:
+                slow.append(_get(url, "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?o . ?b ?q ?r . ?c ?x ?y }")[0])
+
+        def client():
+            while time.monotonic() < stop:
+                light.append(_get(url, SELECT)[0])
+
+        threads = [threading.Thread(target=runaway)] + [threading.Thread(target=client) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert slow and set(slow) == {500}
+    assert len(light) > 10 and set(light) == {200}, {s: light.count(s) for s in set(light)}
