@@ -502,8 +502,9 @@ def _load_pdf(data: bytes, path) -> Loaded:
         if missing:
             raise ExtractionError(path, f"is a PDF with {what}no text layer (scanned?) and {missing}: "
                                         "it needs OCR first (e.g. ocrmypdf)")
-        pages = ocr.ocr_pdf(data, path, npages)
-        loaded = Loaded("\n".join(x.replace("\f", "\n").rstrip() for x in pages), "pdf-ocr")
+        scanned = _Text()
+        ocr.ocr_pdf(data, path, npages, scanned)
+        loaded = scanned.result("pdf-ocr")
         if not loaded.text.strip():
             raise ExtractionError(path, f"is a PDF with {what}no text layer (scanned?), and OCR (tesseract) "
                                         "found no text in it")

@@ -228,8 +228,31 @@ def test_scanned_pdf_is_read_through_ocr_with_its_number_and_references(scan_rec
 
 
 @needs_ocr
-def test_scanned_pdf_ocr_text_yields_tasks(scan_record):
-    assert scan_record["tasks"]
+def test_scanned_pdf_ocr_text_yields_tasks_with_their_lead(scan_record):
+    assert len(scan_record["tasks"]) >= 5
+    assert sum(1 for t in scan_record["tasks"] if t["lead"]) >= 5
+
+
+@needs_ocr
+def test_scanned_pdf_ruled_table_is_read_cell_by_cell():
+    loaded = loaders.load(SCAN)
+    assert loaded.format == "pdf-ocr"
+    # The appendix table (3 pages) is found from the rules drawn in the page images; a page that
+    # goes on with the same columns joins the table before it (its repeated header dropped), unless
+    # text (here a footnote) lies between.
+    assert 1 <= len(loaded.grids) <= 3
+    assert sum(len(g.rows) for g in loaded.grids) >= 18
+    assert [r[1] for g in loaded.grids for r in g.rows].count("Nội dung công việc") == len(loaded.grids)
+    header = loaded.grids[0].rows[0]
+    assert len(header) == 7 and header[0] == "TT" and header[1] == "Nội dung công việc"
+    assert header[2].startswith("Cơ quan chủ") and header[3] == "Cơ quan phối hợp"
+    numbers = [r[0] for g in loaded.grids for r in g.rows[1:]]
+    # Row numbers read one by one from the narrow first column: most of them, in order.
+    arabic = [int(n) for n in numbers if n.isdigit()]
+    assert len(arabic) >= 10 and arabic[-5:] == sorted(arabic[-5:])
+    assert "I" in numbers and "II" in numbers
+    first, last = loaded.grids[0].lines[2]
+    assert "Việc lập" in " ".join(loaded.text.split("\n")[first - 1:last])
 
 
 def test_scanned_pdf_without_tesseract_says_how_to_install_it(tmp_path):
