@@ -46,6 +46,7 @@ from pathlib import Path
 from .htmlpage import is_html
 from .lexicons import read_tsv
 from .errors import ExtractionError
+from . import limits
 from .normalize import collapse, normalize_tones
 
 LEXICON = Path(__file__).parent / "lexicon"
@@ -533,6 +534,7 @@ def _load_docx(data: bytes, path) -> Loaded:
             names = z.namelist()
             if sum(i.file_size for i in z.infolist()) > MAX_UNZIPPED_BYTES:
                 raise ExtractionError(path, f"unpacks to over {MAX_UNZIPPED_BYTES // 2 ** 20} MB; not a plan")
+            limits.check_zip(z, path, MAX_UNZIPPED_BYTES)  # real unpacked sizes, before parsing
     except zipfile.BadZipFile as e:
         raise ExtractionError(path, f"is a damaged ZIP/Word file ({e})") from None
     except (OSError, ValueError, EOFError) as e:

@@ -17,7 +17,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from . import blocktables, dates, items, loaders, meta, references, tables, targets, themes, units
+from . import blocktables, dates, items, limits, loaders, meta, references, tables, targets, themes, units
 from .document import Document, RawTask
 from .errors import ExtractionError
 from .normalize import strip_diacritics
@@ -156,10 +156,13 @@ def extract_file(path: str | Path) -> dict:
     """
     path = Path(path)
     loaded = loaders.load(path)
-    record = extract_document(Document.from_text(loaded.text, path.name, loaded.grids,
-                                                 paragraph_lines=loaded.format == "docx"))
-    if not record["tasks"] and not record["references"] and not _looks_like_a_plan(loaded.text):
-        raise ExtractionError(path, "is not a plan: no 'Kế hoạch' heading, no task and no referenced document found")
+    limits.check_lines(path, loaded.text)
+    with limits.time_limit(path):
+        record = extract_document(Document.from_text(loaded.text, path.name, loaded.grids,
+                                                     paragraph_lines=loaded.format == "docx"))
+        if not record["tasks"] and not record["references"] and not _looks_like_a_plan(loaded.text):
+            raise ExtractionError(path, "is not a plan: no 'Kế hoạch' heading, no task and no referenced document found")
+    limits.check_tasks(path, len(record["tasks"]))
     if not record["tasks"] and not record["warnings"]:
         # A plan of which no task was read is still loaded with what was read, and says so.
         record["warnings"].append("no task recognised in this plan")
