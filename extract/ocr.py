@@ -65,7 +65,10 @@ def ocr_pdf(data: bytes, path, pages: int, out) -> None:
     # on 2 cores (the threads contend); a user's own setting is kept.
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     started = time.monotonic()
-    pdf = pypdfium2.PdfDocument(data)
+    try:
+        pdf = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as e:
+        raise ExtractionError(path, f"is a damaged PDF ({e})") from None
     try:
         name = getattr(path, "name", str(path))
         for i in tqdm(range(len(pdf)), total=len(pdf), desc=f"OCR {name}", unit="page", file=sys.stderr,
@@ -74,9 +77,12 @@ def ocr_pdf(data: bytes, path, pages: int, out) -> None:
             if left <= 0:
                 raise ExtractionError(path, f"took over {MAX_OCR_SECONDS} s of OCR at page {i + 1} of {pages}; "
                                             "split it or give a copy with a text layer")
-            page = pdf[i]
-            image = page.render(scale=DPI / 72, grayscale=True).to_pil()
-            page.close()
+            try:
+                page = pdf[i]
+                image = page.render(scale=DPI / 72, grayscale=True).to_pil()
+                page.close()
+            except pypdfium2.PdfiumError as e:
+                raise ExtractionError(path, f"is a damaged PDF (page {i + 1}: {e})") from None
             first_grid = len(out.grids)
             try:
                 _page(image, left, out)
