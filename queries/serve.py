@@ -205,13 +205,15 @@ def _make_handler(upstream, limits: Limits):
             headers["Accept-Encoding"] = "identity"
             # Our own deadline too: oxigraph checks its --timeout-s while producing
             # results, so a long join before the first solution can outlive it.
-            port, process = upstream.current
+            port, process = upstream.enter()
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout_s + 1)
             try:
                 conn.request(method, self.path, body=body or None, headers=headers)
                 resp = conn.getresponse()
                 data = resp.read(max_bytes + 1)
             except (OSError, http.client.HTTPException):
+                conn.close()
+                upstream.leave(process)
                 try:  # an engine that hit its memory limit is gone, or going, when the connection breaks
                     died = process.wait(0.5) is not None
                 except subprocess.TimeoutExpired:
@@ -221,8 +223,8 @@ def _make_handler(upstream, limits: Limits):
                        else f"it exceeded the time limit of {timeout_s:g} s")
                 self._reply(500, f"query stopped: {why}\n".encode())
                 return
-            finally:
-                conn.close()
+            conn.close()
+            upstream.leave(process)
             if len(data) > max_bytes:
                 self._reply(413, f"result larger than the size limit of {max_bytes} bytes; "
                                  "add LIMIT or narrow the query\n".encode())
@@ -300,9 +302,23 @@ class Upstream:
         self.store, self.timeout_s, self.max_memory_mb = store, timeout_s, max_memory_mb
         self.lock = threading.Lock()
         self.retired: list[subprocess.Popen] = []
+        #: Requests in flight on each process (by pid).
+        self.busy: dict[int, int] = {}
         port = free_port()
         #: (port, process) serving new requests, replaced as one value.
         self.current = (port, self._spawn(port))
+
+    def enter(self) -> tuple[int, subprocess.Popen]:
+        """A request starts: RETURNS (port, process) to send it to."""
+        with self.lock:
+            port, proc = self.current
+            self.busy[proc.pid] = self.busy.get(proc.pid, 0) + 1
+            return port, proc
+
+    def leave(self, proc: subprocess.Popen) -> None:
+        """The request sent to ``proc`` is over (answered or given up)."""
+        with self.lock:
+            self.busy[proc.pid] = self.busy.get(proc.pid, 1) - 1
 
     @property
     def port(self) -> int:
@@ -356,13 +372,17 @@ class Upstream:
             new_port = free_port()
             self.current = (new_port, self._spawn(new_port))
             self.retired.append(old)
-        # Every request still on the old process ends within timeout_s + 1 (the guard's own deadline).
-        timer = threading.Timer(self.timeout_s + 2, self._end, args=(old,))
-        timer.daemon = True
-        timer.start()
+        threading.Thread(target=self._end, args=(old,), daemon=True).start()
 
     def _end(self, proc: subprocess.Popen) -> None:
+        # Stopped as soon as no request is in flight on it (the runaway's request is given up by
+        # then), at the latest when every one has had its time limit (the guard's own deadline).
+        deadline = time.monotonic() + self.timeout_s + 2
+        while time.monotonic() < deadline and self.busy.get(proc.pid, 0) > 0:
+            time.sleep(0.05)
         _terminate(proc)
+        with self.lock:
+            self.busy.pop(proc.pid, None)
         with self.lock:
             if proc in self.retired:
                 self.retired.remove(proc)

@@ -1,0 +1,143 @@
+"""Load test of `planlineage serve` (issue #13), loopback only, bounded in time and count.
+
+50 clients send light queries (a plan's lineage step, a unit's label, ASK) for ``--seconds``
+while one client loops a slow query (a cross product with ORDER BY) that the server's time limit
+must stop. Reports, for the light clients: requests/s, p50/p95/p99 latency, errors; for the slow
+client: how its queries ended and after how long. Writes bench/results/load.json.
+
+    .venv/bin/python bench/load.py --seconds 20 --clients 50 --timeout 2
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PLANLINEAGE = str(Path(sys.executable).parent / "planlineage")
+LIGHT = [
+    "ASK { ?s a <http://data.europa.eu/eli/ontology#LegalResource> }",
+    "SELECT ?p WHERE { ?d <https://w3id.org/planlineage/ontology#sourceFile> \"004_5c5cafd7972287fb.txt\" ; "
+    "<http://data.europa.eu/eli/ontology#ensures_implementation_of> ?p }",
+    "SELECT ?l WHERE { ?u <http://www.w3.org/2004/02/skos/core#prefLabel> ?l } LIMIT 5",
+]
+SLOW = "SELECT ?a ?b ?c WHERE { ?a ?p ?o . ?b ?q ?r . ?c ?x ?y } ORDER BY ?o ?r ?y LIMIT 10"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _ask(url: str, query: str, timeout: float) -> tuple[int, float]:
+    started = time.perf_counter()
+    req = urllib.request.Request(url + "?" + urllib.parse.urlencode({"query": query}),
+                                 headers={"Accept": "application/sparql-results+json"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            resp.read()
+            status = resp.status
+    except urllib.error.HTTPError as e:
+        e.read()
+        status = e.code
+    except OSError:
+        status = 0
+    return status, time.perf_counter() - started
+
+
+def _pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seconds", type=float, default=20)
+    ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--timeout", type=float, default=2, help="the server's query time limit (serve --timeout)")
+    ap.add_argument("--workers", type=int, default=64, help="serve --workers")
+    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "load.json")
+    args = ap.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="pl-load-"))
+    try:
+        store = tmp / "store"
+        subprocess.run([PLANLINEAGE, "build", "--store", str(store)], check=True, capture_output=True)
+        port = _free_port()
+        url = f"http://127.0.0.1:{port}/query"
+        server = subprocess.Popen([PLANLINEAGE, "serve", "--store", str(store), "--port", str(port),
+                                   "--timeout", str(args.timeout), "--workers", str(args.workers)],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 30
+            while _ask(url, "ASK {}", 2)[0] != 200:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    sys.exit("serve did not start")
+                time.sleep(0.1)
+            light: list[tuple[int, float]] = []
+            slow: list[tuple[int, float]] = []
+            stop = time.monotonic() + args.seconds
+            lock = threading.Lock()
+
+            def light_client(i: int) -> None:
+                n = i
+                while time.monotonic() < stop:
+                    r = _ask(url, LIGHT[n % len(LIGHT)], 30)
+                    n += 1
+                    with lock:
+                        light.append(r)
+
+            def slow_client() -> None:
+                while time.monotonic() < stop:
+                    r = _ask(url, SLOW, args.timeout * 10 + 10)
+                    with lock:
+                        slow.append(r)
+
+            threads = [threading.Thread(target=light_client, args=(i,)) for i in range(args.clients)]
+            threads.append(threading.Thread(target=slow_client))
+            began = time.monotonic()
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            took = time.monotonic() - began
+        finally:
+            server.terminate()
+            server.wait(20)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    ok = [d for s, d in light if s == 200]
+    errors = len(light) - len(ok)
+    result = {
+        "seconds": round(took, 1), "clients": args.clients, "server_timeout_s": args.timeout,
+        "light": {"requests": len(light), "requests_per_s": round(len(light) / took, 1),
+                  "errors": errors, "error_rate": round(errors / max(1, len(light)), 4),
+                  "p50_ms": round(1000 * _pct(ok, 0.5), 1), "p95_ms": round(1000 * _pct(ok, 0.95), 1),
+                  "p99_ms": round(1000 * _pct(ok, 0.99), 1),
+                  "statuses": {str(s): sum(1 for x, _ in light if x == s) for s in sorted({x for x, _ in light})}},
+        "slow": {"queries": len(slow), "statuses": {str(s): sum(1 for x, _ in slow if x == s)
+                                                    for s in sorted({x for x, _ in slow})},
+                 "median_s": round(statistics.median([d for _, d in slow]), 2) if slow else None},
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
