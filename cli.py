@@ -7,6 +7,7 @@ ClickException); usage errors exit with 2.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -19,8 +20,30 @@ def _dump(obj) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=2)
 
 
+# Control characters but tab and newline (C0, DEL, C1): document text must not drive the terminal.
+_CONTROLS = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7f, 0xa0)] if c not in (0x09, 0x0a)}
+
+
+def _safe(text: str) -> str:
+    """Text for a terminal or a table: escape sequences shown as ``\\x1b``, never sent raw.
+
+    >>> _safe("a\x1b[31mb")
+    'a\\\\x1b[31mb'
+    """
+    return text.translate(_CONTROLS)
+
+
 class _Group(click.Group):
-    """Turns the library's PlanlineageError into click's "Error: ..." line, exit 1."""
+    """Turns the library's PlanlineageError into click's "Error: ..." line, exit 1; refuses
+    arguments that are not UTF-8 text; invalid IRIs and a damaged store give one line too."""
+
+    def parse_args(self, ctx, args):
+        for arg in args:
+            if any("\udc80" <= ch <= "\udcff" for ch in arg):
+                raw = arg.encode("utf-8", "surrogateescape")
+                raise click.UsageError(f"argument {raw!r} is not UTF-8 text; give names, IRIs and paths in UTF-8")
+        ctx.meta["planlineage.args"] = list(args)
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx):
         from .errors import PlanlineageError
@@ -29,6 +52,21 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except PlanlineageError as e:
             raise click.ClickException(str(e)) from None
+        except ValueError as e:
+            # pyoxigraph's NamedNode on a user's IRI: "Invalid IRI code point ' '".
+            if not str(e).startswith("Invalid IRI"):
+                raise
+            found = re.search(r"code point '(.+)'", str(e))
+            bad = found.group(1) if found else ""
+            named = [a for a in ctx.meta.get("planlineage.args", []) if ":" in a and bad and bad in a]
+            what = f"{named[0]!r} is not a valid IRI" if named else "an argument is not a valid IRI"
+            raise click.ClickException(f"{what} ({e}); an IRI has no spaces, quotes, <, >, {{, }} or |") from None
+        except RuntimeError as e:
+            if "Corruption" not in str(e):
+                raise
+            from .graph.store import damaged
+
+            raise click.ClickException(str(damaged("the store", e))) from None
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -43,7 +81,7 @@ def cli():
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write one <stem>.json record per document into this folder.")
 @click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
@@ -152,7 +190,7 @@ def _answer(store) -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @_store_options
 @click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="Extraction processes.")
 @click.option("--rebuild", is_flag=True, help="Empty the store first (needed when another extractor version built it).")
@@ -180,12 +218,25 @@ def build(paths, store_dir, endpoint, jobs, rebuild, keep_both):
     """
     from .extract.batch import expand
 
+    from .graph.errors import StoreError
+
     files = expand(paths or [DATA_DIR])
+    done = []
     with _open(store_dir, endpoint, rebuild=rebuild) as store:
-        with click.progressbar(store.build_iter(files, jobs, keep_both), length=len(files), label="Building",
-                               file=sys.stderr) as outcomes:
-            done = list(outcomes)
-        _answer(store)
+        try:
+            with click.progressbar(store.build_iter(files, jobs, keep_both), length=len(files), label="Building",
+                                   file=sys.stderr) as outcomes:
+                done.extend(outcomes)
+            _answer(store)
+        except StoreError as e:
+            # Disk full or a damaged store mid-build: what was written, what failed, what was not reached.
+            for o in done:
+                if o.error:
+                    click.echo(f"Error: {o.error}", err=True)
+            written = sum(1 for o in done if not o.error and not o.duplicate_of)
+            click.echo(f"{written} of {len(files)} documents written before the store failed, "
+                       f"{sum(1 for o in done if o.error)} failed, {len(files) - len(done)} not reached", err=True)
+            raise click.ClickException(str(e)) from None
         errors = [o.error for o in done if o.error]
         dups = [o for o in done if o.duplicate_of]
         for e in errors:
@@ -254,6 +305,10 @@ def validate(store_dir, endpoint, fmt):
     from .graph.validate import VIOLATION, incomplete, validate_store
 
     with _open(store_dir, endpoint, read_only=True) as store:
+        if not endpoint:
+            from .graph.store import verify_checksums
+
+            verify_checksums(store.name)  # the table files as their last writer left them
         results = validate_store(store)
     violations = [v for v in results if v.severity == VIOLATION]
     lacking = incomplete(results)
@@ -284,7 +339,7 @@ def lineage(plan, store_dir, endpoint, fmt):
 
     with _open(store_dir, endpoint, read_only=True) as store:
         result = run(store, plan)
-    click.echo(_dump(result) if fmt == "json" else to_table(result))
+    click.echo(_dump(result) if fmt == "json" else _safe(to_table(result)))
 
 
 @cli.command()
@@ -304,7 +359,7 @@ def trace(task, store_dir, endpoint, fmt):
 
     with _open(store_dir, endpoint, read_only=True) as store:
         result = run(store, task)
-    click.echo(_dump(result) if fmt == "json" else to_table(result))
+    click.echo(_dump(result) if fmt == "json" else _safe(to_table(result)))
 
 
 # --- questions (issue #4): query, ask, findings, serve -------------------------------------------
@@ -340,7 +395,7 @@ def query(name, params, fmt, list_, show_sparql, store_dir, endpoint):
             from .queries.engine import load_query, query_texts
 
             click.echo("\n".join(query_texts(store, load_query(name), values)), err=fmt != "table")
-        click.echo(render(run_query(store, name, values), fmt).rstrip("\n"))
+        click.echo(_safe(render(run_query(store, name, values), fmt).rstrip("\n")))
 
 
 @cli.command()
@@ -377,7 +432,7 @@ def ask(question, fmt, show_sparql, list_, lang, store_dir, endpoint):
     if show_sparql:
         click.echo(f"# {res['query']} {res['params']}\n{res['sparql']}", err=fmt == "json")
     keys = ("question", "reading", "query", "params", "count", "columns", "rows")
-    click.echo(_dump({k: res[k] for k in keys}) if fmt == "json" else to_table(res))
+    click.echo(_dump({k: res[k] for k in keys}) if fmt == "json" else _safe(to_table(res)))
 
 
 @cli.command()
@@ -394,7 +449,7 @@ def findings(fmt, store_dir, endpoint):
 
     with _open(store_dir, endpoint, read_only=True) as store:
         items = find(store)
-    click.echo(_dump(items) if fmt == "json" else to_table(items))
+    click.echo(_dump(items) if fmt == "json" else _safe(to_table(items)))
 
 
 @cli.command()

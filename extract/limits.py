@@ -33,6 +33,19 @@ MAX_LINES = 40_000
 MAX_DOCX_XML_BYTES = 25 * 2 ** 20
 
 
+# C0 controls but tab, newline and carriage return; DEL; C1 controls.
+_CONTROLS = dict.fromkeys([c for c in range(0x20) if c not in (0x09, 0x0a, 0x0d)] + list(range(0x7f, 0xa0)))
+
+
+def without_controls(text: str) -> str:
+    r"""``text`` without NUL, escape and other control characters (kept out of the graph and the terminal).
+
+    >>> without_controls("Kế\x00 hoạch\x1b[31m\n")
+    'Kế hoạch[31m\n'
+    """
+    return text.translate(_CONTROLS)
+
+
 class _Timeout(BaseException):
     """Raised by the alarm; a BaseException so that no ``except Exception`` of a reader swallows it."""
 

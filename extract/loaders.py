@@ -212,7 +212,7 @@ def load_bytes(data: bytes, path: str | Path) -> Loaded:
         raise ExtractionError(path, f"is over the {MAX_FILE_BYTES // 2 ** 20} MB limit for one plan")
     if not data.strip():
         raise ExtractionError(path, "is empty")
-    if data[:1024].find(b"%PDF-") != -1:
+    if (at := data[:1024].find(b"%PDF-")) != -1 and b"\n" not in data[:at]:  # "%PDF-" quoted in a text: not a PDF
         loaded = _load_pdf(data, path)
     elif data.startswith(b"PK\x03\x04"):
         loaded = _load_docx(data, path)
@@ -227,6 +227,7 @@ def load_bytes(data: bytes, path: str | Path) -> Loaded:
     else:
         text, enc = decode_text(data, path)
         loaded = Loaded(text, "txt", enc)
+    loaded.text = limits.without_controls(loaded.text)  # NUL, ESC, ...: never into the graph or a terminal
     if len(loaded.text) > MAX_TEXT_CHARS:
         raise ExtractionError(path, f"holds {len(loaded.text):,} characters of text, over the {MAX_TEXT_CHARS:,} limit for one plan")
     if not loaded.text.strip():
@@ -245,9 +246,15 @@ def decode_text(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
     """
     if data.startswith(b"\xef\xbb\xbf"):
         return _utf8(data[3:], path, "utf-8-sig")
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return _utf16(data, path, "utf-32")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _utf16(data, path, "utf-16")
     head = data[:4096]
+    if len(head) >= 8 and head.count(b"\x00") * 4 > len(head) * 2:
+        for name, zeros in (("utf-32-le", (2, 3)), ("utf-32-be", (0, 1))):  # the two high bytes of BMP text
+            if all(head[i::4].count(0) * 10 >= len(head[i::4]) * 9 for i in zeros):
+                return _utf16(data, path, name)
     if head.count(b"\x00") * 4 > len(head):
         even, odd = head[0::2].count(0), head[1::2].count(0)
         if max(even, odd) * 2 > len(head) // 2 and min(even, odd) * 10 < max(even, odd):
@@ -466,7 +473,7 @@ def _load_pdf(data: bytes, path) -> Loaded:
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
 
-    if b"%%EOF" not in data[-2048:]:
+    if b"%%EOF" not in data[-2048:] and b"%%EOF" not in data:  # bytes after %%EOF are allowed
         raise ExtractionError(path, "is a truncated PDF (no %%EOF at its end): the copy is incomplete")
     out = _Text()
     started = time.monotonic()

@@ -114,6 +114,95 @@ def _take_lock(path: Path):
     return f
 
 
+#: Files a RocksDB (oxigraph) store directory may hold besides planlineage's own.
+_ROCKSDB = re.compile(r"(?:\d+\.(?:sst|log|blob)|CURRENT|IDENTITY|LOCK|LOG(?:\.old\.\d+)?|MANIFEST-\d+|OPTIONS-\d+(?:\.dbtmp)?"
+                      r"|\d+\.dbtmp)")
+SUMS_FILE = "planlineage.sums.json"
+
+
+def damaged(path, error) -> StoreError:
+    """The one line for a store RocksDB reports as corrupt, naming the damaged file when it says which."""
+    text = str(error).splitlines()[0] if str(error) else type(error).__name__
+    m = re.search(r"(\S+\.sst)\b", text) or re.search(r"\b(CURRENT|MANIFEST-\d+)\b", text)
+    name = Path(path) / Path(m.group(1)).name if m else Path(path)
+    return StoreError(f"store file {name} is damaged ({text[:160]}): rebuild with "
+                      f"planlineage build --rebuild --store {path}")
+
+
+def _is_store_file(name: str) -> bool:
+    return bool(_ROCKSDB.fullmatch(name)) or name.startswith("planlineage.")
+
+
+def _refuse_foreign_folder(path: Path) -> None:
+    """--store must be a store or a new or empty folder: never fill a folder of user files."""
+    try:
+        names = [p.name for p in path.iterdir()]
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    except OSError as e:
+        raise StoreError(f"{path}: cannot open the store ({e.strerror})") from None
+    foreign = sorted(n for n in names if not _is_store_file(n))
+    if foreign:
+        more = f" and {len(foreign) - 1} other file(s)" if len(foreign) > 1 else ""
+        raise StoreError(f"{path}: not a planlineage store (it holds {foreign[0]!r}{more}); "
+                         "give a new or empty folder as --store")
+
+
+def _wipe_damaged(path: Path) -> None:
+    """Remove the RocksDB files of a damaged store (only those: the folder held nothing else)."""
+    for p in path.iterdir():
+        if _ROCKSDB.fullmatch(p.name) or p.name == SUMS_FILE:
+            p.unlink()
+
+
+def _sha256(p: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with p.open("rb") as f:
+        while chunk := f.read(2 ** 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def write_checksums(path: Path) -> None:
+    """Record the SHA-256 of every table file of a closed store (table files never change once
+    written; files kept from the previous record are not hashed again)."""
+    try:
+        old = json.loads((path / SUMS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        old = {}
+    sums = {}
+    for p in sorted(path.glob("*.sst")):
+        key = f"{p.name}:{p.stat().st_size}"
+        sums[key] = old.get(key) or _sha256(p)
+    tmp = path / (SUMS_FILE + ".tmp")
+    tmp.write_text(json.dumps(sums, indent=0) + "\n", encoding="utf-8")
+    os.replace(tmp, path / SUMS_FILE)
+
+
+def verify_checksums(path: str | Path) -> int:
+    """Check the table files of the store at ``path`` against the sums its last writer recorded.
+
+    RETURNS (int): files checked; raises StoreError naming the first damaged file (size or content).
+    """
+    path = Path(path)
+    try:
+        sums = json.loads((path / SUMS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return 0
+    checked = 0
+    for key, digest in sums.items():
+        name, _, size = key.rpartition(":")
+        p = path / name
+        if not p.exists():
+            continue  # compacted away by a later writer
+        if p.stat().st_size != int(size) or _sha256(p) != digest:
+            raise damaged(path, f"checksum mismatch in {name}")
+        checked += 1
+    return checked
+
+
 def store_version(path: str | Path) -> str | None:
     """path (str | Path): store directory. RETURNS (str | None): the extractor version that wrote it."""
     meta = Path(path) / META_FILE
@@ -134,6 +223,23 @@ def _write_version(path: Path) -> None:
     os.replace(tmp, path / META_FILE)
 
 
+class _Writing:
+    """OSError of a store write (disk full, ...) as one StoreError line naming the store."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, e, tb):
+        if isinstance(e, OSError):
+            first = str(e).splitlines()[0] if str(e) else type(e).__name__
+            raise StoreError(f"{self.name}: cannot write the store ({first[:200]}); "
+                             "free disk space, then run the build again to complete it") from None
+        return False
+
+
 class _Embedded:
     def __init__(self, path: Path | None, read_only: bool, rebuild: bool = False):
         self.lock = None
@@ -143,12 +249,22 @@ class _Embedded:
             elif read_only:
                 self.store = ox.Store.read_only(str(path))
             else:
+                _refuse_foreign_folder(path)
                 path.mkdir(parents=True, exist_ok=True)
                 self.lock = _take_lock(path)
-                self.store = ox.Store(str(path))
+                try:
+                    self.store = ox.Store(str(path))
+                except RuntimeError as e:
+                    if not (rebuild and "Corruption" in str(e)):
+                        raise
+                    _wipe_damaged(path)  # --rebuild of a damaged store: start it again
+                    self.store = ox.Store(str(path))
         except OSError as e:
             self._unlock()
             raise StoreError(f"{path}: cannot open the store ({e})") from None
+        except RuntimeError as e:
+            self._unlock()
+            raise damaged(path, e) from None
         self.name = str(path) if path else "<memory>"
         self.read_only = read_only
         # Queries read the materialised set union in the default graph when it is sealed (see
@@ -234,12 +350,13 @@ class _Embedded:
         patterns gives millions of rows (bench/README.md). SPARQL's dataset merge is a set.
         """
         default = ox.DefaultGraph()
-        # Flushing first frees the memtables of the documents just loaded before the one big transaction.
-        self.store.flush()
-        self.store.update("DROP SILENT DEFAULT")
-        rows = self.store.query(f"SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_NOT_STORE} }}")
-        self.store.extend(ox.Quad(r[0], r[1], r[2], default) for r in rows)
-        self.store.flush()
+        with _Writing(self.name):
+            # Flushing first frees the memtables of the documents just loaded before the one big transaction.
+            self.store.flush()
+            self.store.update("DROP SILENT DEFAULT")
+            rows = self.store.query(f"SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_NOT_STORE} }}")
+            self.store.extend(ox.Quad(r[0], r[1], r[2], default) for r in rows)
+            self.store.flush()
         self.union = False
 
     def invalidate_union(self) -> None:
@@ -247,7 +364,8 @@ class _Embedded:
         :meth:`materialise_union` leaves a store read through the union of its named graphs
         (always current), never a stale copy (see materialised_union())."""
         if not self.union or _has_default(self.store) or _has_graph(self.store, STORE_GRAPH):
-            self.store.update(f"DROP SILENT DEFAULT ; DROP SILENT GRAPH {STORE_GRAPH}")
+            with _Writing(self.name):
+                self.store.update(f"DROP SILENT DEFAULT ; DROP SILENT GRAPH {STORE_GRAPH}")
             self.union = True
 
     def add_to_union(self, triples, seal: bool = False) -> None:
@@ -255,8 +373,9 @@ class _Embedded:
         seal (bool): also write UNION_SEAL (same transaction): the union is complete."""
         if not self.union:
             default = ox.DefaultGraph()
-            self.store.extend([ox.Quad(t.subject, t.predicate, t.object, default) for t in triples]
-                              + ([UNION_SEAL] if seal else []))
+            with _Writing(self.name):
+                self.store.extend([ox.Quad(t.subject, t.predicate, t.object, default) for t in triples]
+                                  + ([UNION_SEAL] if seal else []))
 
     def get_answer(self, key: ox.NamedNode) -> str | None:
         """The materialised answer on ``key`` (graph/answers.py), only over a sealed union."""
@@ -269,23 +388,33 @@ class _Embedded:
         """Keep an answer in the store's own graph (dropped with the union before any write)."""
         if self.union or self.read_only:
             return False
-        self.store.extend([ox.Quad(key, PL.answerRows, ox.Literal(text, datatype=RDF_JSON), STORE_GRAPH)])
+        with _Writing(self.name):
+            self.store.extend([ox.Quad(key, PL.answerRows, ox.Literal(text, datatype=RDF_JSON), STORE_GRAPH)])
         return True
 
     def compact(self) -> None:
         """Compact the RocksDB files once a build is complete: a build leaves many overlapping files
         and write-ahead logs, and every index seek of a reader pays for them (bench/README.md: 100%
         store 1.37 GB -> about 0.6 GB; queries about 15% faster; 2-3 s at 3,435 documents)."""
-        self.store.optimize()
+        with _Writing(self.name):
+            self.store.optimize()
 
     def close(self) -> None:
-        if hasattr(self, "store"):
-            # ox.Store.read_only is the constructor, always true: keep our own flag. Without the flush the
-            # memtables stay in the write-ahead log and every reader replays it (22 s at 3,435 documents).
-            if not self.read_only:
-                self.store.flush()
-            del self.store
-        self._unlock()
+        try:
+            if hasattr(self, "store"):
+                # ox.Store.read_only is the constructor, always true: keep our own flag. Without the flush the
+                # memtables stay in the write-ahead log and every reader replays it (22 s at 3,435 documents).
+                try:
+                    if not self.read_only:
+                        with _Writing(self.name):
+                            self.store.flush()
+                finally:
+                    del self.store
+                if self.lock is not None:
+                    with suppress(OSError):
+                        write_checksums(Path(self.name))
+        finally:
+            self._unlock()
 
 
 def materialised_union(path: str | Path) -> bool:
@@ -676,13 +805,43 @@ def open_store(path: str | Path | None = None, endpoint: str | None = None, read
     RETURNS (GraphStore): the store.
     """
     if endpoint:
+        for url in (endpoint, update_endpoint):
+            parts = urllib.parse.urlsplit(url) if url else None
+            if parts is not None and (parts.scheme not in ("http", "https") or not parts.netloc):
+                raise StoreError(f"--endpoint {url!r}: not an http(s) URL (e.g. http://127.0.0.1:7878/query)")
         return GraphStore(_Remote(endpoint, update_endpoint))
     if memory:
         return GraphStore(_Embedded(None, False))
     path = Path(path or os.environ.get("PLANLINEAGE_STORE") or DEFAULT_STORE)
     if read_only and not path.exists():
         raise StoreError(f"{path}: no store here (run `planlineage build --store {path}` first)")
-    return GraphStore(_Embedded(path, read_only, rebuild))
+    backend = _Embedded(path, read_only, rebuild)
+    if read_only and backend.union and next(iter(backend.store.named_graphs()), None) is not None:
+        # Documents stored but the union unsealed: a build or remove was killed before it finished.
+        # Complete it now (issue #15: the bag union made questions 100x slower), unless a writer is at work.
+        backend.close()
+        _complete_union(path)
+        backend = _Embedded(path, read_only, rebuild)
+    return GraphStore(backend)
+
+
+def _complete_union(path: Path) -> bool:
+    """Recompute the derived graph, the sealed set union and the kept answers of a store left by a
+    killed writer, as the end of a build does. RETURNS (bool): False when the store could not be
+    taken for writing (another writer holds it, or it cannot be written); readers then query the
+    union of the named graphs, which is current but slow."""
+    try:
+        store = GraphStore(_Embedded(path, False))
+    except StoreError:
+        return False
+    with store:
+        store.refresh_derived()
+        # The answers a finished build keeps (queries/engine.py; imported here, not at module
+        # level: queries/ builds on graph/).
+        from ..queries.engine import precompute_answers
+
+        precompute_answers(store)
+    return True
 
 
 __all__ = ["GraphStore", "Outcome", "Result", "open_store", "DEFAULT_STORE", "PL"]

@@ -188,7 +188,9 @@ def load_query(name_or_path: str | Path) -> NamedQuery:
     RETURNS (NamedQuery): the query; QueryError names the known queries when not found.
     """
     text = str(name_or_path)
-    if text.endswith(".rq") or "/" in text or Path(text).is_file():
+    # A path must look like one: a file of the current folder named like a bundled query
+    # ("tasks_due") never replaces it.
+    if text.endswith(".rq") or "/" in text:
         path = Path(text)
         if not path.is_file():
             raise QueryError(f"{path}: no such query file")

@@ -45,14 +45,32 @@ def _short(iri: str) -> str:
     return iri.rstrip("/").rsplit("/", 1)[-1]
 
 
+#: Longest file-name part of a page (file systems take 255 bytes; "view-plan-" and ".html" go around it).
+SLUG_MAX = 100
+
+
+def _bounded(part: str, key: str) -> str:
+    """A long ``part`` cut to SLUG_MAX characters, made unique by a hash of ``key`` (issue #15:
+    a unit name of 366 characters gave "File name too long" and no index.html).
+
+    >>> len(_bounded("x" * 400, "k")) == SLUG_MAX
+    True
+    """
+    if len(part) <= SLUG_MAX:
+        return part
+    import hashlib
+
+    return part[: SLUG_MAX - 13].rstrip("-") + "-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+
+
 def unit_slug(iri: str) -> str:
     """iri (str): unit IRI. RETURNS (str): file-name part of its pages (scope and name)."""
-    return slug(iri.split("/unit/", 1)[-1].replace("/", " "))
+    return _bounded(slug(iri.split("/unit/", 1)[-1].replace("/", " ")), iri)
 
 
 def plan_slug(doc: dict) -> str:
     """doc (dict): a document from :func:`views.documents`. RETURNS (str): file-name part of its pages."""
-    return slug(Path(doc["source"]).stem if doc.get("source") else _short(doc["iri"]))
+    return _bounded(slug(Path(doc["source"]).stem if doc.get("source") else _short(doc["iri"])), doc["iri"])
 
 
 def responsibility(store) -> tuple[list, dict]:
