@@ -395,8 +395,16 @@ def _walk(node: Node, path: list[Node], labels: dict, group: str | None, out: li
         return
     _group_labels_of_last(node, subs, own)
     heading = node.text if node.block is not None and not section else group
+    if heading and group and heading != group and _names_theme(group) and not _names_theme(heading):
+        heading = group  # "1. Nội dung, biện pháp" under "II. BAN HÀNH VĂN BẢN ...": the group is II
     for c in subs:
         _walk(c, path + [c], own, heading or group, out)
+
+
+def _names_theme(text: str) -> bool:
+    from .themes import keyword_theme
+
+    return keyword_theme(text) is not None
 
 
 def _group_labels_of_last(node: Node, subs: list[Node], own: dict) -> None:
