@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .document import Document
+from .bullets import fold_chars
 from .lexicons import LEXICON_DIR as LEXICON, read_json
 from .normalize import collapse, fold
 
@@ -84,6 +85,7 @@ _SENTENCE_END = re.compile(r"[.;:!?)…]\s*$")
 _STRONG = {"roman", "upper", "dotted", "arabic", "letter", "paren"}
 
 # Markdown markup: emphasis, headings, escapes, images and links (text kept).
+_MARKUP_CHAR = re.compile(r"[*#_\\\[<\u00a0]")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*")
 _MD_BOLD = re.compile(r"\*\*|__")
 _MD_ITALIC = re.compile(r"(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
@@ -98,6 +100,8 @@ def strip_markup(line: str) -> str:
     >>> strip_markup("**II. NHIỆM VỤ** \\\\- *Căn cứ* [Luật](http://x)")
     'II. NHIỆM VỤ - Căn cứ Luật'
     """
+    if not _MARKUP_CHAR.search(line):
+        return line.rstrip()
     s = _MD_HEADING.sub("", line)
     s = _MD_LINK.sub(r"\1", s)
     s = _HTML_TAG.sub(" ", s)
@@ -162,8 +166,9 @@ def marker_of(text: str) -> tuple[str, str, str] | None:
 
 def is_caps(text: str) -> bool:
     """Text printed in capitals (a heading), judged on its letters."""
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+    upper = sum(map(str.isupper, text))
+    # At least 80 % of the cased letters in capitals: upper / (upper + lower) >= 0.8.
+    return upper >= 4 and upper >= 4 * sum(map(str.islower, text))
 
 
 def _split_pipe_row(line: str) -> list[str]:
@@ -331,8 +336,13 @@ def _cues() -> tuple:
     return tuple(layout["body_end"]), frozenset(bullets["heading_connectors"]), label_rx
 
 
+def _quick_fold(text: str) -> str:
+    """Lower case without diacritics, one character for one (the cue patterns are folded)."""
+    return fold_chars(text)
+
+
 def _opens_end(text: str) -> bool:
-    k = fold(text[:20])
+    k = _quick_fold(text[:20])
     return any(k.startswith(c) for c in _cues()[0])
 
 
@@ -350,7 +360,7 @@ def _starts_block(text: str, raw: str, prev: str, by_blank: bool, width: int = 0
     """
     if _opens_end(text):
         return True  # "Nơi nhận:" opens the distribution list
-    if _cues()[2].match(fold(text[:60])):
+    if _cues()[2].match(_quick_fold(text[:60])):
         return True  # "Cơ quan chủ trì: ..." is a label line of its own
     m = marker_of(text)
     closed = bool(_SENTENCE_END.search(prev))
@@ -386,6 +396,8 @@ def read_blocks(doc: Document) -> list[Block]:
     if cached is not None:
         return cached
     lines = _source_lines(doc)
+    # The document's lines without markup, when it has them line for line (from_text made them).
+    clean = doc.lines if lines is not doc.lines and len(doc.lines) == len(lines) else None
     # How the text breaks paragraphs is measured outside the tables a loader rendered into it.
     in_grid = {n for g in getattr(doc, "grids", None) or [] for a, z in g.lines for n in range(a - 1, z + 1)}
     prose = [x for n, x in enumerate(lines) if n not in in_grid and not _LONE_PIPE.match(x)]
@@ -435,7 +447,7 @@ def read_blocks(doc: Document) -> list[Block]:
                 continue
             i += 1
             continue
-        text = collapse(strip_markup(raw))
+        text = collapse(clean[i]) if clean is not None else collapse(strip_markup(raw))
         if not per_line and not by_blank and _PAGE_NUMBER.match(text):
             i += 1
             continue  # a page number standing alone between the lines of PDF text
