@@ -51,7 +51,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except PlanlineageError as e:
-            raise click.ClickException(str(e)) from None
+            raise click.ClickException(_safe(str(e))) from None
         except ValueError as e:
             # pyoxigraph's NamedNode on a user's IRI: "Invalid IRI code point ' '".
             if not str(e).startswith("Invalid IRI"):
@@ -60,7 +60,7 @@ class _Group(click.Group):
             bad = found.group(1) if found else ""
             named = [a for a in ctx.meta.get("planlineage.args", []) if ":" in a and bad and bad in a]
             what = f"{named[0]!r} is not a valid IRI" if named else "an argument is not a valid IRI"
-            raise click.ClickException(f"{what} ({e}); an IRI has no spaces, quotes, <, >, {{, }} or |") from None
+            raise click.ClickException(_safe(f"{what} ({e}); an IRI has no spaces, quotes, <, >, {{, }} or |")) from None
         except RuntimeError as e:
             if "Corruption" not in str(e):
                 raise

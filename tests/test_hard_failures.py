@@ -235,3 +235,11 @@ def test_disk_full_during_build_is_one_line_with_a_summary_and_the_next_build_co
     with open_store(store, read_only=True) as s:
         assert len(s.sources()) == 5
     assert _cli("validate", "--store", store).exit_code == 0
+
+
+def test_an_escape_sequence_in_an_argument_is_not_echoed_raw(store):
+    res = _cli("lineage", "x\x1b]0;pwned\x07", "--store", store)
+    assert res.exit_code == 1
+    assert "\x1b" not in res.stderr and "\x07" not in res.stderr
+    assert _errors(res) == ["Error: plan x\\x1b]0;pwned\\x07: not found in the graph "
+                            "(give a file name, a document number or an IRI)"]
