@@ -66,7 +66,7 @@ class _Group(click.Group):
                 raise
             from .graph.store import damaged
 
-            raise click.ClickException(str(damaged("the store", e))) from None
+            raise click.ClickException(_safe(str(damaged(None, e)))) from None
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -124,7 +124,12 @@ def damaged(path, error) -> StoreError:
     """The one line for a store RocksDB reports as corrupt, naming the damaged file when it says which."""
     text = str(error).splitlines()[0] if str(error) else type(error).__name__
     m = re.search(r"(\S+\.sst)\b", text) or re.search(r"\b(CURRENT|MANIFEST-\d+)\b", text)
-    name = Path(path) / Path(m.group(1)).name if m else Path(path)
+    found = Path(m.group(1)) if m else None
+    if path is None and found is not None and found.parent != Path("."):
+        path = found.parent  # a read that failed names the file with its store folder
+    if path is None:
+        return StoreError(f"the store is damaged ({text[:160]}): rebuild with planlineage build --rebuild")
+    name = Path(path) / found.name if found is not None else Path(path)
     return StoreError(f"store file {name} is damaged ({text[:160]}): rebuild with "
                       f"planlineage build --rebuild --store {path}")
 
@@ -252,13 +257,11 @@ class _Embedded:
                 _refuse_foreign_folder(path)
                 path.mkdir(parents=True, exist_ok=True)
                 self.lock = _take_lock(path)
-                try:
-                    self.store = ox.Store(str(path))
-                except RuntimeError as e:
-                    if not (rebuild and "Corruption" in str(e)):
-                        raise
-                    _wipe_damaged(path)  # --rebuild of a damaged store: start it again
-                    self.store = ox.Store(str(path))
+                if rebuild:
+                    # --rebuild empties the store: its files are removed (under the lock), so that a
+                    # damaged store, which RocksDB may fail to open or to clear, starts again too.
+                    _wipe_damaged(path)
+                self.store = ox.Store(str(path))
         except OSError as e:
             self._unlock()
             raise StoreError(f"{path}: cannot open the store ({e})") from None

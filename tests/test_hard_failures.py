@@ -78,6 +78,10 @@ def test_validate_finds_flipped_bytes_by_checksum(store):
     res = _cli("validate", "--store", store)
     assert res.exit_code == 1
     assert len(_errors(res)) == 1 and _errors(res)[0].startswith(f"Error: store file {store / victim.name} is damaged")
+    assert _errors(res)[0].endswith(f"rebuild with planlineage build --rebuild --store {store}")
+    fixed = _cli("build", "--rebuild", PLAN, "--store", store)  # what the line says to do works
+    assert fixed.exit_code == 0, fixed.stderr
+    assert _cli("validate", "--store", store).exit_code == 0
 
 
 def test_store_refuses_a_folder_of_user_files(tmp_path):
