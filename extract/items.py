@@ -57,8 +57,15 @@ def cues() -> dict:
 
 
 def key(text: str) -> str:
-    """Folded text with punctuation as spaces: the form cues are compared with."""
-    return collapse(re.sub(r"[^0-9a-z]+", " ", fold(text or "")))
+    """Folded text with punctuation as spaces: the form cues are compared with.
+
+    >>> key("Cơ quan chủ trì, phối hợp:")
+    'co quan chu tri phoi hop'
+    """
+    return _NOT_KEY.sub(" ", bullets.fold_chars(text or "")).strip()
+
+
+_NOT_KEY = re.compile(r"[^0-9a-z]+")
 
 
 def _has(text_key: str, words) -> bool:

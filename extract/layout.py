@@ -333,7 +333,9 @@ def _cues() -> tuple:
     bullets = read_json(LEXICON / "bullets_cues.json", ("heading_connectors", "labels"))
     labels = sorted((c for cs in bullets["labels"].values() for c in cs), key=len, reverse=True)
     label_rx = re.compile(r"^(?:" + "|".join(re.escape(c) for c in labels) + r")\s*:")
-    return tuple(layout["body_end"]), frozenset(bullets["heading_connectors"]), label_rx
+    # First letters of the cues, to pass over most lines without folding them.
+    return (tuple(layout["body_end"]), frozenset(bullets["heading_connectors"]), label_rx,
+            frozenset(c[:1] for c in layout["body_end"]), frozenset(c[:1] for c in labels))
 
 
 def _quick_fold(text: str) -> str:
@@ -342,6 +344,8 @@ def _quick_fold(text: str) -> str:
 
 
 def _opens_end(text: str) -> bool:
+    if _quick_fold(text[:1]) not in _cues()[3]:
+        return False
     k = _quick_fold(text[:20])
     return any(k.startswith(c) for c in _cues()[0])
 
@@ -360,7 +364,7 @@ def _starts_block(text: str, raw: str, prev: str, by_blank: bool, width: int = 0
     """
     if _opens_end(text):
         return True  # "Nơi nhận:" opens the distribution list
-    if _cues()[2].match(_quick_fold(text[:60])):
+    if _quick_fold(text[:1]) in _cues()[4] and _cues()[2].match(_quick_fold(text[:60])):
         return True  # "Cơ quan chủ trì: ..." is a label line of its own
     m = marker_of(text)
     closed = bool(_SENTENCE_END.search(prev))

@@ -76,9 +76,9 @@ def read_tasks(doc: Document) -> list[RawTask]:
         # Items beside a task table restate its rows (ANNOTATION.md section 1): the rows are the tasks.
         return table
     assigned = items.assignment_tasks(doc)
-    named = sum(1 for t in narrative if t.lead or t.cooperate or any(units.subject_units(t.text)))
-    if (narrative and assigned and len(assigned) >= ASSIGN_SHARE * len(narrative) and named < NAMED_SHARE * len(narrative)
-            and not items.names_its_tasks(doc)):
+    if (narrative and assigned and len(assigned) >= ASSIGN_SHARE * len(narrative) and not items.names_its_tasks(doc)
+            and sum(1 for t in narrative if t.lead or t.cooperate or any(units.subject_units(t.text)))
+            < NAMED_SHARE * len(narrative)):
         # Items that name no unit at all describe the work; the section that assigns it unit by
         # unit holds the tasks.
         return assigned
