@@ -26,7 +26,7 @@ import re
 
 from .document import Document, RawTask
 from .items import _has, cues, key
-from .layout import Block, read_blocks
+from .layout import ROMAN_NUMERALS, Block, read_blocks
 from .normalize import collapse
 
 #: Note on the rows of a table whose content column is an indicator ("Chỉ tiêu").
@@ -34,7 +34,6 @@ INDICATOR = "indicator table"
 _ROMAN = re.compile(r"^([IVX]{1,5})\s*[.)]?\s*(.*)$")
 _NUM = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){0,3})\s*[.)]?$")
 _COLNUM = re.compile(r"^\(?\d{1,2}\)?$")
-_ROMAN_VALID = {"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV"}
 
 
 def header_roles(cells: list[str]) -> dict[int, str] | None:
@@ -95,10 +94,10 @@ def _table(block: Block, start_group: tuple[str, str | None]) -> list[RawTask]:
         m_roman = _ROMAN.match(ref) if ref else None
         if not ref:
             m_in = _ROMAN.match(content)
-            if m_in and m_in.group(1) in _ROMAN_VALID and m_in.group(2) and not others:
+            if m_in and m_in.group(1) in ROMAN_NUMERALS and m_in.group(2) and not others:
                 m_roman, ref, content = m_in, m_in.group(1), m_in.group(2)
         filled = [t for i, t in enumerate(texts) if t and i != col.get("ref")]
-        if m_roman and m_roman.group(1) in _ROMAN_VALID and (not others or not content and len(filled) == 1):
+        if m_roman and m_roman.group(1) in ROMAN_NUMERALS and (not others or not content and len(filled) == 1):
             # A group row: its title in the content cell, or in the one cell it fills.
             group_no, group_text = m_roman.group(1), collapse(f"{m_roman.group(2)} {content or filled[0] if filled else ''}") or None
             continue

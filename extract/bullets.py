@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .lexicons import read_json
 from .errors import ExtractionError
-from .normalize import collapse, strip_diacritics
+from .normalize import collapse, fold_chars
 
 LEXICON = Path(__file__).parent / "lexicon" / "bullets_cues.json"
 FIELDS = ("lead", "cooperate", "period", "product")
@@ -37,23 +37,7 @@ def _lexicon() -> dict:
     return data
 
 
-class _FoldTable(dict):
-    """``str.translate`` table of :func:`_fold_chars`, filled as characters are met."""
-
-    def __missing__(self, code: int) -> str:
-        ch = chr(code)
-        f = strip_diacritics(ch).lower()
-        f = f[0] if len(f) == 1 else ch.lower()[:1] or ch
-        self[code] = "-" if "\u2010" <= f <= "\u2015" or f == "\u2212" else f
-        return self[code]
-
-
-_FOLD = _FoldTable()
-
-
-def _fold_chars(text: str) -> str:
-    """Fold one character at a time, so that positions match the original text."""
-    return text.translate(_FOLD)
+_fold_chars = fold_chars
 
 
 @lru_cache(maxsize=1)
@@ -163,5 +147,4 @@ def _inline(text: str) -> tuple[str, dict]:
 labelled_clauses = _labelled
 inline_clauses = _inline
 responsibility_clauses = _clauses
-fold_chars = _fold_chars
 

@@ -14,7 +14,7 @@ extract --explain FILE`` prints it, one line a block (a table, one line a row).
 from __future__ import annotations
 
 from .document import Document
-from .items import _labels_of, _sections, build_tree
+from .items import _labels_of, _sections
 from .layout import read_blocks
 
 _CLASS = {"tasks": "tasks", "assign": "assignment", "skip": "no tasks", None: "not classified"}

@@ -39,7 +39,7 @@ from . import bullets
 from .document import Document, RawTask
 from .layout import Block, is_caps, read_blocks
 from .lexicons import read_json
-from .normalize import collapse, fold
+from .normalize import collapse, cue_key, fold, fold_chars
 
 LEXICON = Path(__file__).resolve().parent / "lexicon" / "layout_cues.json"
 FIELDS = ("lead", "cooperate", "period", "product")
@@ -56,16 +56,8 @@ def cues() -> dict:
                      "layout cue lexicon")
 
 
-def key(text: str) -> str:
-    """Folded text with punctuation as spaces: the form cues are compared with.
-
-    >>> key("Cơ quan chủ trì, phối hợp:")
-    'co quan chu tri phoi hop'
-    """
-    return _NOT_KEY.sub(" ", bullets.fold_chars(text or "")).strip()
-
-
-_NOT_KEY = re.compile(r"[^0-9a-z]+")
+#: Folded text with punctuation as spaces: the form cues are compared with.
+key = cue_key
 
 
 def _has(text_key: str, words) -> bool:
@@ -99,16 +91,6 @@ class Node:
 
     def paras(self) -> list["Node"]:
         return [c for c in self.children if c.block is not None and c.kind == "para"]
-
-    def last_line(self) -> int:
-        last = self.block.lines[1] if self.block else 0
-        for c in self.children:
-            last = max(last, c.last_line())
-        return last
-
-
-def _family(kind: str) -> str:
-    return kind
 
 
 def doc_tree(doc: Document) -> Node:
@@ -192,12 +174,7 @@ def _read_labels(node: Node) -> dict | None:
     text = node.text
     before, found = bullets.labelled_clauses(text)
     if found and not before.strip(" -–:."):
-        out = dict(found)
-        for c in node.items():  # "Cơ quan chủ trì: " with the units as sub-items
-            for name in found:
-                if not found[name]:
-                    out[name] = "; ".join(x.text for x in node.items())
-        return out
+        return dict(found)
     name = _label_name(text.rstrip(" :."))
     if name is None:
         return None
@@ -295,7 +272,7 @@ def _task_children(node: Node) -> list[Node]:
 def _make(node: Node, path: list[Node], labels: dict, group: str | None, layout: str,
           text: str | None = None, lines: tuple[int, int] | None = None) -> RawTask:
     text = text if text is not None else _details(node)
-    m = _content_rx().match(bullets.fold_chars(text))
+    m = _content_rx().match(fold_chars(text))
     text = text[m.end():] if m else text
     text, inline = bullets.inline_clauses(text)
     fields = dict(labels)

@@ -42,9 +42,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .document import Document
-from .bullets import fold_chars
 from .lexicons import LEXICON_DIR as LEXICON, read_json
-from .normalize import collapse, fold
+from .normalize import collapse, fold, fold_chars
 
 #: Share of blank lines above which a text separates its paragraphs by blank lines.
 BLANK_SEPARATED = 0.15
@@ -61,7 +60,8 @@ HEADING_WORDS = 12
 #: Most lines of one cell of a table written one cell per line; a longer run is body text.
 MAX_CELL_LINES = 25
 
-_ROMAN_VALID = {"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV"}
+#: Roman numerals a plan numbers its parts with.
+ROMAN_NUMERALS = {"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV"}
 _MARKERS = [
     ("roman", re.compile(r"^(?:PHẦN|Phần|MỤC|Mục|CHƯƠNG|Chương)?\s*([IVX]{1,5})\s*[.):/-]\s*(?=\S)")),
     ("dotted", re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,3})\.?\)?\s+(?=\S)")),
@@ -154,7 +154,7 @@ def marker_of(text: str) -> tuple[str, str, str] | None:
         if not m:
             continue
         token = m.group(1)
-        if kind == "roman" and token not in _ROMAN_VALID:
+        if kind == "roman" and token not in ROMAN_NUMERALS:
             continue
         if kind == "dash" and _RULE.match(s):
             return None
@@ -338,15 +338,10 @@ def _cues() -> tuple:
             frozenset(c[:1] for c in layout["body_end"]), frozenset(c[:1] for c in labels))
 
 
-def _quick_fold(text: str) -> str:
-    """Lower case without diacritics, one character for one (the cue patterns are folded)."""
-    return fold_chars(text)
-
-
 def _opens_end(text: str) -> bool:
-    if _quick_fold(text[:1]) not in _cues()[3]:
+    if fold_chars(text[:1]) not in _cues()[3]:
         return False
-    k = _quick_fold(text[:20])
+    k = fold_chars(text[:20])
     return any(k.startswith(c) for c in _cues()[0])
 
 
@@ -364,7 +359,7 @@ def _starts_block(text: str, raw: str, prev: str, by_blank: bool, width: int = 0
     """
     if _opens_end(text):
         return True  # "Nơi nhận:" opens the distribution list
-    if _quick_fold(text[:1]) in _cues()[4] and _cues()[2].match(_quick_fold(text[:60])):
+    if fold_chars(text[:1]) in _cues()[4] and _cues()[2].match(fold_chars(text[:60])):
         return True  # "Cơ quan chủ trì: ..." is a label line of its own
     m = marker_of(text)
     closed = bool(_SENTENCE_END.search(prev))

@@ -157,3 +157,38 @@ def explain(text: str) -> list[tuple[str, str]]:
         if new != m.group(0):
             changes.append((m.group(0), new))
     return changes
+
+
+class _CharFoldTable(dict):
+    """``str.translate`` table of :func:`fold_chars`, filled as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        f = strip_diacritics(ch).lower()
+        f = f[0] if len(f) == 1 else ch.lower()[:1] or ch
+        self[code] = "-" if "\u2010" <= f <= "\u2015" or f == "\u2212" else f
+        return self[code]
+
+
+_CHAR_FOLD = _CharFoldTable()
+
+
+def fold_chars(text: str) -> str:
+    """Lower case without diacritics, one character for one, so positions match the original.
+
+    >>> fold_chars("Cơ quan chủ trì – Sở")
+    'co quan chu tri - so'
+    """
+    return text.translate(_CHAR_FOLD)
+
+
+_NOT_KEY = re.compile(r"[^0-9a-z]+")
+
+
+def cue_key(text: str) -> str:
+    """The form cue words are compared with: folded, punctuation as single spaces.
+
+    >>> cue_key("Cơ quan chủ trì, phối hợp:")
+    'co quan chu tri phoi hop'
+    """
+    return _NOT_KEY.sub(" ", fold_chars(text or "")).strip()

@@ -25,7 +25,7 @@ from pathlib import Path
 from .lexicons import read_json
 from .document import Document
 from .errors import ExtractionError
-from .normalize import collapse, fold
+from .normalize import collapse, cue_key
 
 LEXICON = Path(__file__).parent / "lexicon" / "sections_headings.json"
 
@@ -61,12 +61,11 @@ def _lexicon() -> dict:
     return data
 
 
-_NOT_KEY = re.compile(r"[^0-9a-z ]")
 
 
 def _key(text: str) -> str:
     """Folded text with punctuation turned into single spaces."""
-    return collapse(_NOT_KEY.sub(" ", fold(text)))
+    return cue_key(text)
 
 
 def _mostly_upper(title: str) -> bool:
