@@ -86,9 +86,7 @@ def explain_file(path) -> str:
     """The explanation of one file, read as ``extract`` reads it (raises ExtractionError)."""
     from pathlib import Path
 
-    from . import loaders
+    from .record import load_document
 
-    path = Path(path)
-    loaded = loaders.load(path)
-    doc = Document.from_text(loaded.text, path.name, loaded.grids, paragraph_lines=loaded.format == "docx")
+    doc, _ = load_document(Path(path))
     return format_explain(explain(doc))

@@ -477,12 +477,16 @@ def part_prefixes(text: str) -> list[str]:
     return out
 
 
-def leads_by_reference(doc: Document, tasks: list[RawTask]) -> None:
+def leads_by_reference(tasks: list[RawTask], duties: list[RawTask]) -> None:
     """A unit that an assignment section makes 'chủ trì' of a part of the plan ("Chủ trì triển
     khai các nhiệm vụ tại mục (IV) (1)") leads the tasks of that part that name no lead; the
-    most specific part wins."""
+    most specific part wins.
+
+    tasks (list[RawTask]): the items of the tasks sections. duties (list[RawTask]): the
+        duties of the assignment sections (:func:`assignment_tasks`).
+    """
     named: list[tuple[str, str]] = []
-    for duty in assignment_tasks(doc):
+    for duty in duties:
         if duty.lead and re.search(r"(?<!\w)chu tri(?!\w)", fold(duty.text)):
             named.extend((prefix, duty.lead) for prefix in part_prefixes(duty.text))
     if not named:

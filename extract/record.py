@@ -66,7 +66,8 @@ def read_tasks(doc: Document) -> list[RawTask]:
     """
     table = blocktables.table_tasks(doc) or tables.extract_table_tasks(doc)
     narrative = items.section_tasks(doc)
-    items.leads_by_reference(doc, narrative)
+    assigned = items.assignment_tasks(doc)
+    items.leads_by_reference(narrative, assigned)
     if table:
         if all(blocktables.INDICATOR in t.notes for t in table):
             # An indicator table with lead units ("Chỉ tiêu" / "Chủ trì") sets what to reach;
@@ -75,7 +76,6 @@ def read_tasks(doc: Document) -> list[RawTask]:
             return table + [t for t in narrative if not any(a <= t.lines[0] <= z for a, z in spans)]
         # Items beside a task table restate its rows (ANNOTATION.md section 1): the rows are the tasks.
         return table
-    assigned = items.assignment_tasks(doc)
     if (narrative and assigned and len(assigned) >= ASSIGN_SHARE * len(narrative) and not items.names_its_tasks(doc)
             and sum(1 for t in narrative if t.lead or t.cooperate or any(units.subject_units(t.text)))
             < NAMED_SHARE * len(narrative)):
@@ -142,10 +142,21 @@ def content_key(text: str) -> str:
     return hashlib.sha256(" ".join(sorted(words)).encode("utf-8")).hexdigest()
 
 
-def _looks_like_a_plan(text: str) -> bool:
+#: A plan's heading ("KẾ HOẠCH", "QUYẾT ĐỊNH", ...) stands within its first lines.
+PLAN_HEADING_LINES = 80
+
+
+def _looks_like_a_plan(doc: Document) -> bool:
     """A document heading ("KẾ HOẠCH", "QUYẾT ĐỊNH", "CHƯƠNG TRÌNH", ...) stands in its first lines."""
-    doc = Document.from_text("\n".join(text.split("\n")[:80]), "head")
-    return meta.heading_line(doc) is not None
+    found = meta.heading_line(doc)
+    return found is not None and found[0] <= PLAN_HEADING_LINES
+
+
+def load_document(path: Path) -> tuple[Document, "loaders.Loaded"]:
+    """The :class:`Document` of a file, read as ``extract`` reads it, and how it was loaded."""
+    loaded = loaders.load(path)
+    doc = Document.from_text(loaded.text, path.name, loaded.grids, paragraph_lines=loaded.format == "docx")
+    return doc, loaded
 
 
 def extract_file(path: str | Path) -> dict:
@@ -155,12 +166,11 @@ def extract_file(path: str | Path) -> dict:
     ``encoding`` say how the file was read.
     """
     path = Path(path)
-    loaded = loaders.load(path)
+    doc, loaded = load_document(path)
     limits.check_lines(path, loaded.text)
     with limits.time_limit(path):
-        record = extract_document(Document.from_text(loaded.text, path.name, loaded.grids,
-                                                     paragraph_lines=loaded.format == "docx"))
-        if not record["tasks"] and not record["references"] and not _looks_like_a_plan(loaded.text):
+        record = extract_document(doc)
+        if not record["tasks"] and not record["references"] and not _looks_like_a_plan(doc):
             raise ExtractionError(path, "is not a plan: no 'Kế hoạch' heading, no task and no referenced document found")
     limits.check_tasks(path, len(record["tasks"]))
     if not record["tasks"] and not record["warnings"]:
