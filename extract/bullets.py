@@ -148,3 +148,15 @@ labelled_clauses = _labelled
 inline_clauses = _inline
 responsibility_clauses = _clauses
 
+
+@lru_cache(maxsize=1)
+def responsibility_rx() -> tuple[re.Pattern, re.Pattern]:
+    """Patterns over folded text of the words that say who leads ("chủ trì") and who cooperates
+    ("phối hợp"): ``inline_lead`` and ``inline_cooperate`` of the lexicon."""
+    lex = _lexicon()
+
+    def words(key: str) -> re.Pattern:
+        return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in lex.get(key, [])) + r")(?!\w)")
+
+    return words("inline_lead"), words("inline_cooperate")
+

@@ -52,7 +52,7 @@ _TOP = ("upper", "roman")
 @lru_cache(maxsize=1)
 def cues() -> dict:
     return read_json(LEXICON, ("section_skip", "section_assign", "section_tasks", "label_headings",
-                               "table_columns", "body_end", "indicator_content", "content_labels", "section_tasks_explicit", "table_ref", "table_not_lead", "detail_kinds", "unit_prefixes"),
+                               "table_columns", "body_end", "indicator_content", "content_labels", "section_tasks_explicit", "time_openers", "part_words", "table_ref", "table_not_lead", "detail_kinds", "unit_prefixes"),
                      "layout cue lexicon")
 
 
@@ -277,7 +277,7 @@ def _make(node: Node, path: list[Node], labels: dict, group: str | None, layout:
     text, inline = bullets.inline_clauses(text)
     fields = dict(labels)
     lead = fields.get("lead")
-    if lead and re.search(r"(?<!\w)(?:chu tri|phoi hop)(?!\w)", fold(lead)):
+    if lead and any(rx.search(fold_chars(lead)) for rx in bullets.responsibility_rx()):
         # "Cơ quan thực hiện: Sở X chủ trì, phối hợp với Y": the label's value is itself a clause.
         said = bullets.responsibility_clauses(lead)
         if said.get("lead"):
@@ -327,9 +327,9 @@ def _heading_time(text: str) -> str | None:
     if not spans:
         return None
     start, end = spans[0][0], spans[-1][1]
-    m = re.search(r"(?:từ|trong|trước|đến)\s+$", text[:start], re.IGNORECASE)
-    if m:
-        start = m.start()
+    words = fold_chars(text[:start]).split()
+    if words and words[-1] in cues()["time_openers"]:
+        start = text[:start].rstrip().rfind(" ") + 1  # "Từ ngày 05/12/2025 ...": the opening word too
     return text[start:end].strip()
 
 
@@ -444,8 +444,15 @@ def names_its_tasks(doc: Document) -> bool:
 # -- leads named by reference ---------------------------------------------------
 
 _ROMAN_REF = re.compile(r"^[IVX]+(?:\.|$)")
-_PART = re.compile(r"mục\s*((?:\(\s*[IVX\d]+(?:\.\d+)*\s*\)\s*|\(\s*[a-zđ]\s*\)\s*)+)", re.IGNORECASE)
+_PARTS = r"\s*((?:\(\s*[IVX\d]+(?:\.\d+)*\s*\)\s*|\(\s*[a-zđ]\s*\)\s*)+)"
 _TOKEN = re.compile(r"\(\s*([IVX\d]+(?:\.\d+)*|[a-zđ])\s*\)")
+
+
+@lru_cache(maxsize=1)
+def _part_rx() -> re.Pattern:
+    """'mục (IV) (1)': a part word of the lexicon and the numbers of the part in parentheses."""
+    words = "|".join(re.escape(w) for w in cues()["part_words"])
+    return re.compile(rf"(?:{words}){_PARTS}", re.IGNORECASE)
 
 
 def part_prefixes(text: str) -> list[str]:
@@ -457,7 +464,7 @@ def part_prefixes(text: str) -> list[str]:
     (['IV.3.4.a'], ['IV.1'])
     """
     out: list[str] = []
-    for m in _PART.finditer(text):
+    for m in _part_rx().finditer(text):
         tokens = _TOKEN.findall(m.group(1))
         if not tokens:
             continue
@@ -487,7 +494,7 @@ def leads_by_reference(tasks: list[RawTask], duties: list[RawTask]) -> None:
     """
     named: list[tuple[str, str]] = []
     for duty in duties:
-        if duty.lead and re.search(r"(?<!\w)chu tri(?!\w)", fold(duty.text)):
+        if duty.lead and bullets.responsibility_rx()[0].search(fold_chars(duty.text)):
             named.extend((prefix, duty.lead) for prefix in part_prefixes(duty.text))
     if not named:
         return
