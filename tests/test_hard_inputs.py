@@ -7,6 +7,7 @@ take is measured in bench/adversarial.py, not asserted here.
 from __future__ import annotations
 
 import io
+import sys
 import zipfile
 from pathlib import Path
 
@@ -17,6 +18,9 @@ from planlineage.cli import cli
 from planlineage.extract import limits
 from planlineage.extract.abbrev import expand_abbreviations
 from planlineage.extract.errors import ExtractionError
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from adversarial import docx_bytes  # noqa: E402  the adversarial inputs bench/ measures, built once
 from planlineage.extract.record import extract_file, extract_text
 from planlineage.graph.store import open_store
 
@@ -65,27 +69,9 @@ def test_the_time_limit_stops_a_document_with_one_line():
     assert str(e.value).startswith("slow.txt: took over 0.05 s to read")
 
 
-def _docx(xml_mb: int) -> bytes:
-    import docx
-
-    buf = io.BytesIO()
-    docx.Document().save(buf)
-    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
-    head, tail = src.read("word/document.xml").decode("utf-8").split("<w:body>")
-    para = "<w:p><w:r><w:t>Việc</w:t></w:r></w:p>"
-    xml = (head + "<w:body>" + para * (xml_mb * 2 ** 20 // len(para)) + tail).encode("utf-8")
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
-        for info in src.infolist():
-            if info.filename != "word/document.xml":
-                z.writestr(info, src.read(info))
-        z.writestr("word/document.xml", xml)
-    return out.getvalue()
-
-
 def test_a_small_docx_with_too_much_xml_is_refused_before_parsing(tmp_path):
     bomb = tmp_path / "bomb.docx"
-    bomb.write_bytes(_docx(40))
+    bomb.write_bytes(docx_bytes(40))
     assert bomb.stat().st_size < 1_000_000
     res, store = _build(tmp_path, bomb, PLAN)
     assert res.exit_code == 1
@@ -96,7 +82,7 @@ def test_a_small_docx_with_too_much_xml_is_refused_before_parsing(tmp_path):
 
 
 def test_a_docx_that_lies_about_its_size_is_refused(tmp_path):
-    data = bytearray(_docx(30))
+    data = bytearray(docx_bytes(30))
     z = zipfile.ZipFile(io.BytesIO(bytes(data)))
     real = z.getinfo("word/document.xml").file_size.to_bytes(4, "little")
     liar = tmp_path / "liar.docx"
