@@ -272,7 +272,6 @@ def page_html(view: View, lang: str = "en", assets: str = ASSETS_DIR, budget: in
     assets (str): relative URL of the assets folder. budget (int): node budget.
     RETURNS (str): the page.
     """
-    from jinja2 import Environment, select_autoescape
     from markupsafe import Markup
 
     lab = labels(lang)
@@ -289,17 +288,26 @@ def page_html(view: View, lang: str = "en", assets: str = ASSETS_DIR, budget: in
         "search": {x["id"]: x["search"] for x in view.nodes},
         "names": {x["id"]: x["label"] for x in view.nodes},
     }
-    env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
-    template = env.from_string((_assets() / "view.html").read_text(encoding="utf-8"))
-    return template.render(lang=lang, version=__version__, title=view.title, notices=notices, ui=lab["ui"],
+    return _view_template().render(lang=lang, version=__version__, title=view.title, notices=notices, ui=lab["ui"],
                            assets=assets, data_json=Markup(_script_json(data)))
 
 
-def render_view(view: View, out: str | Path, lang: str = "en", budget: int = NODE_BUDGET) -> Path:
+@lru_cache(maxsize=None)
+def _view_template():
+    """The page template, compiled once per process (the report draws one page per plan and unit)."""
+    from jinja2 import Environment, select_autoescape
+
+    env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
+    return env.from_string((_assets() / "view.html").read_text(encoding="utf-8"))
+
+
+def render_view(view: View, out: str | Path, lang: str = "en", budget: int = NODE_BUDGET,
+                assets: bool = True) -> Path:
     """Write ``view`` as an HTML page plus its assets folder beside it.
 
     view (View): what to draw. out (str | Path): the .html file to write.
     lang (str): "vi" or "en". budget (int): node budget (see :mod:`.aggregate`).
+    assets (bool): write the assets folder (False: the caller wrote it once for many pages).
     RETURNS (Path): the page written (UTF-8, whatever the platform encoding).
     """
     out = Path(out)
@@ -307,6 +315,7 @@ def render_view(view: View, out: str | Path, lang: str = "en", budget: int = NOD
         raise VizError(f"{out}: is a folder; give the .html file to write")
     out.parent.mkdir(parents=True, exist_ok=True)
     text = page_html(view, lang, budget=budget)
-    copy_assets(out.parent)
+    if assets:
+        copy_assets(out.parent)
     out.write_text(text, encoding="utf-8")
     return out

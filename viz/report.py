@@ -21,12 +21,11 @@ from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 
-from pyoxigraph import NamedNode
-
 from .. import __version__
 from ..graph.iris import slug
 from . import views
-from .render import _assets, labels, render_view
+from .render import _assets, copy_assets, labels, render_view
+from .source import CorpusSource
 from .sparql import rows
 
 
@@ -110,11 +109,19 @@ def build_report(store, out_dir: str | Path, lang: str = "en") -> Path:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.css").write_bytes((_assets() / "report.css").read_bytes())
+    copy_assets(out)
     base = {"lang": lang, "ui": ui}
-    docs = views.documents(store)
-    themes = views.theme_names(store, lang)
+    # Every page's rows come from a few whole-store queries, grouped in Python (issue #15: one query
+    # per page, or per task of a unit page, made the report grow with the square of the corpus).
+    src = CorpusSource(store, lang)
+    docs = src.docs
+    themes = src.themes
     theme_keys = [_short(r["theme"]) for r in rows(store, "themes", lang=__import__("pyoxigraph").Literal(lang))]
     links = rows(store, "document_links")
+    implements = defaultdict(list)
+    for x in links:
+        if x["rel"] == "implements" and x["parent"] in docs:
+            implements[x["child"]].append(views.doc_name(docs[x["parent"]]))
     counts = defaultdict(int)
     for c in rows(store, "theme_task_counts"):
         counts[c["plan"]] += c["tasks"]
@@ -123,7 +130,7 @@ def build_report(store, out_dir: str | Path, lang: str = "en") -> Path:
     plans = sorted((d for d in docs.values() if d.get("source")),
                    key=lambda d: (views.LEVEL_ROW.get(d["kind"], 9), d.get("province") or "", d["source"]))
     ppage = {d["iri"]: f"plan-{plan_slug(d)}.html" for d in plans}
-    render_view(views.corpus_view(store, lang), out / "view-corpus.html", lang)
+    render_view(views.corpus_view(store, lang), out / "view-corpus.html", lang, assets=False)
 
     index_rows = []
     for d in plans:
@@ -131,18 +138,17 @@ def build_report(store, out_dir: str | Path, lang: str = "en") -> Path:
         index_rows.append({
             "level": views.level_name(d.get("level"), ui), "place": ", ".join(x for x in (d.get("commune"), d.get("province")) if x),
             "number": d.get("number"), "date": d.get("date"), "tasks": counts.get(d["iri"], 0),
-            "implements": [views.doc_name(docs[x["parent"]]) for x in links
-                           if x["child"] == d["iri"] and x["rel"] == "implements" and x["parent"] in docs],
+            "implements": implements.get(d["iri"], []),
             "source": d["source"], "page": ppage[d["iri"]], "view": f"view-plan-{s}.html"})
-        _plan_page(store, out, d, docs, themes, upage, ppage, base, lang)
+        _plan_page(src, out, d, upage, ppage, base, lang)
     unit_rows = []
     written = spellings(store)
     for u in units:
         leads = sum(cells.get((u["unit"], k), (0, 0))[0] for k in theme_keys)
         coops = sum(cells.get((u["unit"], k), (0, 0))[1] for k in theme_keys)
         unit_rows.append(dict(u, page=upage[u["unit"]], leads=leads, cooperates=coops))
-        _unit_page(store, out, dict(u, spellings=[s for s in written.get(u["unit"], []) if s[0] != u["label"]]),
-                   docs, themes, ppage, base, lang)
+        _unit_page(src, out, dict(u, spellings=[s for s in written.get(u["unit"], []) if s[0] != u["label"]]),
+                   ppage, base, lang)
     _write(out / "index.html", "report_index.html", title=ui["report"], plans=index_rows,
            units=sorted(unit_rows, key=lambda u: (-u["leads"], u["label"])), **base)
     peak = max((a + b for a, b in cells.values()), default=0) or 1
@@ -163,12 +169,13 @@ def _target_text(g: dict) -> str:
     return f"{'≥ ' if g.get('atLeast') else ''}{value} {g.get('measure') or ''}".strip() or (g.get("text") or "")
 
 
-def _plan_page(store, out, d, docs, themes, upage, ppage, base, lang) -> None:
+def _plan_page(src, out, d, upage, ppage, base, lang) -> None:
     ui = base["ui"]
+    docs, themes = src.docs, src.themes
     s = plan_slug(d)
-    render_view(views.plan_view(store, d["iri"], lang), out / f"view-plan-{s}.html", lang)
-    iri = NamedNode(d["iri"])
-    anc_edges = [(r["child"], r["parent"]) for r in rows(store, "plan_ancestors", plan=iri)]
+    render_view(views.plan_view(src.store, d["iri"], lang, src), out / f"view-plan-{s}.html", lang, assets=False)
+    iri = d["iri"]
+    anc_edges = [(r["child"], r["parent"]) for r in src.ancestors(iri)]
     depth = {d["iri"]: 0}
     for _ in range(len(anc_edges)):
         for c, p in anc_edges:
@@ -178,28 +185,29 @@ def _plan_page(store, out, d, docs, themes, upage, ppage, base, lang) -> None:
                   "source": docs[a].get("source"), "page": ppage.get(a)}
                  for a in sorted((a for a in depth if a != d["iri"] and a in docs), key=lambda a: (depth[a], a))]
     units = defaultdict(list)
-    for u in rows(store, "task_units", plan=iri):
+    for u in src.plan_units(iri):
         units[(u["task"], u["role"])].append({"label": u["unitLabel"] or _short(u["unit"]), "page": upage.get(u["unit"])})
     targets = defaultdict(list)
-    for g in rows(store, "task_targets", plan=iri):
+    for g in src.plan_targets(iri):
         targets[g["task"]].append(_target_text(g))
     tasks = [{"ref": t.get("ref"), "text": t.get("text"), "theme": themes.get(_short(t["theme"]), "") if t.get("theme") else "",
               "lead": units[(t["task"], "lead")], "cooperate": units[(t["task"], "cooperate")],
               "period": t.get("period"), "targets": targets[t["task"]],
               "lines": f"{t['lineStart']}–{t['lineEnd']}" if t.get("lineStart") else ""}
-             for t in rows(store, "tasks", plan=iri)]
+             for t in src.plan_tasks(iri)]
     plan = {"view": f"view-plan-{s}.html", "details": views._doc_details(d, ui)}
     _write(out / ppage[d["iri"]], "report_plan.html", title=f"{ui['plan']} {views.doc_name(d)}", plan=plan,
            ancestors=ancestors, tasks=tasks, **base)
 
 
-def _unit_page(store, out, u, docs, themes, ppage, base, lang) -> None:
+def _unit_page(src, out, u, ppage, base, lang) -> None:
     ui = base["ui"]
+    docs, themes = src.docs, src.themes
     s = unit_slug(u["unit"])
-    render_view(views.unit_view(store, u["unit"], lang), out / f"view-unit-{s}.html", lang)
+    render_view(views.unit_view(src.store, u["unit"], lang, src), out / f"view-unit-{s}.html", lang, assets=False)
     tasks = []
-    for r in rows(store, "task_units", unit=NamedNode(u["unit"])):
-        t = rows(store, "tasks", task=NamedNode(r["task"]))[0]
+    for r in src.unit_links(u["unit"]):
+        t = src.task(r["task"])
         plan = docs.get(t["plan"], {"iri": t["plan"]})
         tasks.append({"plan": views.doc_name(plan), "plan_page": ppage.get(t["plan"], "index.html"), "ref": t.get("ref"),
                       "text": t.get("text"), "theme": themes.get(_short(t["theme"]), "") if t.get("theme") else "",

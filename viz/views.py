@@ -319,19 +319,23 @@ def trace_view(store, task: str, lang: str = "en") -> View:
     return view
 
 
-def plan_view(store, plan: str, lang: str = "en") -> View:
+def plan_view(store, plan: str, lang: str = "en", source=None) -> View:
     """A plan with its ancestors, its tasks grouped by task group, their units and targets.
 
-    store (GraphStore). plan (str): file name, document number or IRI. lang (str). RETURNS (View).
+    store (GraphStore). plan (str): file name, document number or IRI. lang (str).
+    source (LiveSource | None): where the rows come from (the report passes one
+    :class:`~.source.CorpusSource` for all its pages); default: bound queries on ``store``.
+    RETURNS (View).
     """
-    from ..graph.resolve import find_plan
+    from .source import LiveSource
 
+    src = source or LiveSource(store, lang)
     lab = labels(lang)
     ui = lab["ui"]
-    iri = find_plan(store, plan).value
-    docs = documents(store)
-    themes = theme_names(store, lang)
-    anc = [(r["child"], r["parent"]) for r in rows(store, "plan_ancestors", plan=NamedNode(iri))]
+    iri = src.plan_iri(plan)
+    docs = src.docs
+    themes = src.themes
+    anc = [(r["child"], r["parent"]) for r in src.ancestors(iri)]
     view = View(kind="plan", title=f"{ui['plan'].capitalize()} {doc_name(docs[iri])}", layout="bands", edge_labels=False,
                 collapse_steps=["target", "unit", "task"], columns=list(_THEME_ORDER))
     # Bands: ancestors above (the farthest on top), the plan, task groups, tasks, units, targets.
@@ -341,10 +345,10 @@ def plan_view(store, plan: str, lang: str = "en") -> View:
     for c, p in anc:
         if view.has_node(c) and view.has_node(p):
             view.add_edge(c, p, "implements")
-    units = rows(store, "task_units", plan=NamedNode(iri))
+    units = src.plan_units(iri)
     unit_names = _unit_map(units)
     task_order = {}
-    for n, t in enumerate(rows(store, "tasks", plan=NamedNode(iri))):
+    for n, t in enumerate(src.plan_tasks(iri)):
         key = _short(t["theme"]) if t.get("theme") else "other"
         group = f"{iri}#theme/{key}"
         name = themes.get(key, key)
@@ -364,7 +368,7 @@ def plan_view(store, plan: str, lang: str = "en") -> View:
                   order=(first_task[u["unit"]], u["unitLabel"] or ""))
         view.add_edge(u["unit"], u["task"], "leads" if u["role"] == "lead" else "cooperates",
                       dashes=u["role"] != "lead")
-    for g in rows(store, "task_targets", plan=NamedNode(iri)):
+    for g in src.plan_targets(iri):
         value = f"{g['value']:g}" if g.get("value") is not None else ""
         label = f"{'≥ ' if g.get('atLeast') else ''}{value} {g.get('measure') or ''}".strip() or ui["targets"]
         view.add_node(g["target"], label, "target", tooltip=g.get("text") or label,
@@ -402,36 +406,38 @@ def find_units(store, unit: str) -> list[dict]:
     return list({u["unit"]: u for u in found}.values())
 
 
-def unit_view(store, unit: str, lang: str = "en") -> View:
+def unit_view(store, unit: str, lang: str = "en", source=None) -> View:
     """A unit (every unit of that name) and the tasks it leads (solid) or cooperates on (dashed), by plan.
 
-    store (GraphStore). unit (str): label or IRI. lang (str). RETURNS (View).
+    store (GraphStore). unit (str): label or IRI. lang (str).
+    source (LiveSource | None): where the rows come from (as for :func:`plan_view`). RETURNS (View).
     """
+    from .source import LiveSource
+
+    src = source or LiveSource(store, lang)
     lab = labels(lang)
     ui = lab["ui"]
-    found = find_units(store, unit)
-    docs = documents(store)
-    themes = theme_names(store, lang)
+    found = src.units(unit)
+    docs = src.docs
+    themes = src.themes
     view = View(kind="unit", title=f"{ui['unit'].capitalize()} {found[0]['label'] or unit}", layout="radial", edge_labels=False,
                 collapse_steps=["task"])
     links = []
-    from ..graph.iris import slug
-
-    places = {slug(d[k]): d[k] for d in docs.values() for k in ("province", "commune") if d.get(k)}
+    places = src.places
     for u in found:
         label = u["label"] or _short(u["unit"])
         # the same name in several localities: say which one each is
         where = ", ".join(places.get(x, x) for x in reversed(_unit_place(u["unit"]).split("/")))
         _add_unit(view, u["unit"], f"{label}\n{where}" if len(found) > 1 else label, 0, ui)
-        links += rows(store, "task_units", unit=NamedNode(u["unit"]))
+        links += src.unit_links(u["unit"])
     plans = sorted({r["plan"] for r in links})
     tasks, unit_rows = {}, []
     for p in plans:
-        unit_rows += rows(store, "task_units", plan=NamedNode(p))
+        unit_rows += src.plan_units(p)
         if p in docs:
             _add_doc(view, docs[p], ui, level=2, order=(LEVEL_ROW[docs[p]["kind"]], fold(docs[p].get("province") or ""),
                                                         fold(docs[p].get("commune") or ""), p))
-        for t in rows(store, "tasks", plan=NamedNode(p)):
+        for t in src.plan_tasks(p):
             tasks[t["task"]] = t
     unit_names = _unit_map(unit_rows)
     for r in links:
