@@ -113,3 +113,84 @@ def test_report_cli_writes_the_site(tmp_path):
     assert r.exit_code == 0, r.output
     assert "Kế hoạch" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert (tmp_path / "site" / "matrix.html").exists()
+
+
+class _Rows(HTMLParser):
+    """Rows of a page's table as (class of the row, hrefs of its links, cell texts), and the JSON data of a view."""
+
+    def __init__(self, path: Path):
+        super().__init__()
+        self.rows, self.data, self._row, self._cell, self._json = [], None, None, None, None
+        self.feed(path.read_text(encoding="utf-8"))
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "tr":
+            self._row = (a.get("class"), [], [])
+        if tag == "a" and self._row is not None:
+            self._row[1].append(a["href"])
+        if tag == "td" and self._row is not None:
+            self._cell = []
+        if tag == "script" and a.get("type") == "application/json":
+            self._json = []
+
+    def handle_endtag(self, tag):
+        if tag == "td" and self._cell is not None:
+            self._row[2].append("".join(self._cell).strip())
+            self._cell = None
+        if tag == "tr" and self._row is not None:
+            self.rows.append(self._row)
+            self._row = None
+        if tag == "script" and self._json is not None:
+            import json
+
+            self.data, self._json = json.loads("".join(self._json)), None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+        if self._json is not None:
+            self._json.append(data)
+
+
+def test_report_every_plan_and_unit_has_its_page_with_the_tasks_of_the_graph(site, corpus_store):
+    """What a reader of the site checks against the graph: the index links a page for every plan
+    and every unit; each unit page lists exactly the tasks that unit leads or cooperates on, as a
+    SPARQL query over the same store gives them (plan, ref, text, role)."""
+    from collections import Counter
+
+    index = _Rows(site / "index.html")
+    plan_rows = [r for r in index.rows if r[1]]
+    page_of_source = {cells[6]: links[0] for _, links, cells in plan_rows}
+    sources = {r["f"].value for r in corpus_store.query("SELECT ?f WHERE { ?d pl:sourceFile ?f }").rows}
+    assert set(page_of_source) == sources
+    for source, page in page_of_source.items():
+        assert (site / page).is_file(), f"{source}: no page {page}"
+        assert source in (site / page).read_text(encoding="utf-8")
+    source_of_page = {p: s for s, p in page_of_source.items()}
+
+    index_text = (site / "index.html").read_text(encoding="utf-8")
+    unit_pages = re.findall(r'<li><a href="(unit-[^"]+\.html)">', index_text)
+    graph = corpus_store.query("""SELECT ?u ?role ?f ?ref ?text WHERE {
+        { ?t pl:leadUnit ?u BIND("lead" AS ?role) } UNION { ?t pl:cooperatingUnit ?u BIND("cooperate" AS ?role) }
+        ?t p-plan:isStepOfPlan ?p . ?p pl:sourceFile ?f .
+        OPTIONAL { ?t pl:ref ?ref } OPTIONAL { ?t dcterms:description ?text } }""").rows
+    want = {}
+    for r in graph:
+        want.setdefault(r["u"].value, Counter())[
+            (r["f"].value, r["ref"].value if r["ref"] else "—", r["text"].value if r["text"] else "", r["role"].value)] += 1
+    assert len(unit_pages) == len(set(unit_pages)) == len(want)
+    seen = set()
+    for page in unit_pages:
+        assert (site / page).is_file(), f"index links {page}, not written"
+        parsed = _Rows(site / page)
+        view = [h for _, links, _ in parsed.rows for h in links if h.startswith("view-unit-")] or \
+            re.findall(r'href="(view-unit-[^"]+\.html)"', (site / page).read_text(encoding="utf-8"))
+        # the page's own view draws its unit in the centre (level 0): that is the unit's IRI
+        centre = [n["id"] for n in _Rows(site / view[0]).data["nodes"] if n["level"] == 0]
+        assert len(centre) == 1, page
+        unit = centre[0]
+        seen.add(unit)
+        listed = Counter((source_of_page[links[0]], cells[1], cells[2], cls) for cls, links, cells in parsed.rows if cls)
+        assert listed == want[unit], f"{page}: tasks listed differ from the graph's for {unit}"
+    assert seen == set(want)
