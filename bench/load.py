@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import socket
 import statistics
@@ -70,6 +71,8 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--timeout", type=float, default=2, help="the server's query time limit (serve --timeout)")
     ap.add_argument("--workers", type=int, default=64, help="serve --workers")
+    ap.add_argument("--slow-clients", type=int, default=1, help="clients looping the slow query (0: none)")
+    ap.add_argument("--serve-arg", action="append", default=[], help="one more argument for serve (repeatable)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "load.json")
     args = ap.parse_args()
 
@@ -80,7 +83,7 @@ def main() -> None:
         port = _free_port()
         url = f"http://127.0.0.1:{port}/query"
         server = subprocess.Popen([PLANLINEAGE, "serve", "--store", str(store), "--port", str(port),
-                                   "--timeout", str(args.timeout), "--workers", str(args.workers)],
+                                   "--timeout", str(args.timeout), "--workers", str(args.workers), *args.serve_arg],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             deadline = time.monotonic() + 30
@@ -108,13 +111,15 @@ def main() -> None:
                         slow.append(r)
 
             threads = [threading.Thread(target=light_client, args=(i,)) for i in range(args.clients)]
-            threads.append(threading.Thread(target=slow_client))
+            threads += [threading.Thread(target=slow_client) for _ in range(args.slow_clients)]
+            load_before = os.getloadavg()
             began = time.monotonic()
             for t in threads:
                 t.start()
             for t in threads:
                 t.join()
             took = time.monotonic() - began
+            load_after = os.getloadavg()
         finally:
             server.terminate()
             server.wait(20)
@@ -125,6 +130,9 @@ def main() -> None:
     errors = len(light) - len(ok)
     result = {
         "seconds": round(took, 1), "clients": args.clients, "server_timeout_s": args.timeout,
+        "serve_args": args.serve_arg,
+        # 1-minute load average of the machine when the clients started and when they stopped.
+        "load_average": [round(load_before[0], 2), round(load_after[0], 2)],
         "light": {"requests": len(light), "requests_per_s": round(len(light) / took, 1),
                   "errors": errors, "error_rate": round(errors / max(1, len(light)), 4),
                   "p50_ms": round(1000 * _pct(ok, 0.5), 1), "p95_ms": round(1000 * _pct(ok, 0.95), 1),
@@ -132,7 +140,8 @@ def main() -> None:
                   "statuses": {str(s): sum(1 for x, _ in light if x == s) for s in sorted({x for x, _ in light})}},
         "slow": {"queries": len(slow), "statuses": {str(s): sum(1 for x, _ in slow if x == s)
                                                     for s in sorted({x for x, _ in slow})},
-                 "median_s": round(statistics.median([d for _, d in slow]), 2) if slow else None},
+                 "median_s": round(statistics.median([d for _, d in slow]), 2) if slow else None,
+                 "max_s": round(max(d for _, d in slow), 2) if slow else None},
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

@@ -1,20 +1,22 @@
 """A read-only SPARQL 1.1 Protocol endpoint over the store: the oxigraph server behind a small guard.
 
 The SPARQL engine and protocol are the ``oxigraph`` server (PyPI package
-``oxigraph``) in ``serve-read-only`` mode over the store directory, with
-``--union-default-graph`` (every document is a named graph) and ``--timeout-s``.
-Two things it does not do well enough on its own, measured with oxigraph 0.5:
-
-* it has no result size limit;
-* when the time limit cancels a query whose results are already streaming, it
-  answers ``200 OK`` with a truncated body ending in "The SPARQL operation has been
-  cancelled", which a client reads as broken JSON rather than as an error.
+``oxigraph``) in ``serve-read-only`` mode over the store directory (with
+``--union-default-graph`` when the store has no materialised union). Two things it does not do
+well enough on its own, measured with oxigraph 0.5: it has no result size limit, and its time
+limit neither stops a query that joins for long before its first solution nor comes cheap (see
+``Upstream``).
 
 So a guard (this module, standard library only) listens on the public address,
 refuses updates (403), forwards queries to oxigraph on a private loopback port,
 buffers the answer up to ``max_bytes`` and turns an over-long result into ``413``
-and a cancelled one into ``500`` with a one-line message. Everything else (parsing,
-evaluation, content negotiation, the HTML page at ``/``) is oxigraph's.
+and a query over the time limit into ``500`` with a one-line message (as Virtuoso and
+Blazegraph answer a timeout, so SPARQL clients such as SPARQLWrapper show it). Everything else
+(parsing, evaluation, content negotiation, the HTML page at ``/``) is oxigraph's.
+
+A heavy query must not slow the light ones of other clients: the guard keeps a warm spare
+engine, moves new requests to it as soon as a query runs long, gives the long query's engine
+thread the lowest CPU priority and kills its engine at the time limit (``Upstream``).
 
 A public endpoint must not be turned against its host (issue #13), so the guard also:
 
@@ -25,8 +27,8 @@ A public endpoint must not be turned against its host (issue #13), so the guard 
 * closes a connection that sends nothing for ``conn_timeout_s`` (headers never finished);
 * serves at most ``workers`` connections at once and answers ``503`` beyond, at once;
 * sends CORS headers only for the origins the operator names (``--cors-origin``);
-* runs the engine under an address-space limit (``--max-memory MB``): a query that needs more
-  stops the engine, which is restarted, and gets ``500``.
+* runs each engine under an address-space limit (``--max-memory MB``): a query that needs more
+  stops its engine, the spare takes over, and the query gets ``500``.
 
 Lock: the read-only server opens the store as a secondary reader; it can run while
 other processes read the store (``open_store(..., read_only=True)``), but oxigraph
@@ -40,6 +42,7 @@ from __future__ import annotations
 
 import http.client
 import http.server
+import os
 import shutil
 import socket
 import subprocess
@@ -53,12 +56,22 @@ from urllib.parse import parse_qs, urlsplit
 
 from ..errors import PlanlineageError
 
-CANCELLED = b"The SPARQL operation has been cancelled"
 DEFAULT_TIMEOUT_S = 30
 DEFAULT_MAX_BYTES = 10_000_000
 DEFAULT_MAX_REQUEST_BYTES = 1_000_000
 DEFAULT_CONN_TIMEOUT_S = 10
 DEFAULT_WORKERS = 16
+#: A request in flight this long (or a quarter of the time limit, if shorter) is heavy (see Upstream).
+HEAVY_AFTER_S = 1.0
+#: Engine processes at most at once: the one serving, a warm spare, retired ones finishing heavy queries.
+MAX_ENGINES = 4
+#: How often the watcher looks at the requests in flight, in seconds.
+WATCH_S = 0.05
+#: A request in flight this long gets its engine threads looked at (their CPU time, in /proc).
+LOOK_AFTER_S = 0.1
+#: An engine thread that used this much CPU serves a heavy request (a light one needs about 1 ms).
+HEAVY_CPU_S = 0.1
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 class ServeError(PlanlineageError):
@@ -203,36 +216,25 @@ def _make_handler(upstream, limits: Limits):
             headers = {k: v for k, v in self.headers.items()
                        if k.lower() in ("content-type", "accept", "accept-encoding")}
             headers["Accept-Encoding"] = "identity"
-            # Our own deadline too: oxigraph checks its --timeout-s while producing
-            # results, so a long join before the first solution can outlive it.
-            port, process = upstream.enter()
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout_s + 1)
+            call = upstream.enter()
+            # The watcher breaks this connection at the time limit; the socket timeout is a backstop.
+            conn = http.client.HTTPConnection("127.0.0.1", call.engine.port, timeout=timeout_s + 5)
+            call.conn = conn
             try:
                 conn.request(method, self.path, body=body or None, headers=headers)
                 resp = conn.getresponse()
                 data = resp.read(max_bytes + 1)
             except (OSError, http.client.HTTPException):
-                conn.close()
-                upstream.leave(process)
-                try:  # an engine that hit its memory limit is gone, or going, when the connection breaks
-                    died = process.wait(0.5) is not None
-                except subprocess.TimeoutExpired:
-                    died = False
-                upstream.restart(port)
-                why = (f"the engine reached its memory limit of {limits.max_memory_mb} MB" if died and limits.max_memory_mb
-                       else f"it exceeded the time limit of {timeout_s:g} s")
+                data = None
+            conn.close()
+            why = upstream.failed(call) if data is None or call.stopped else None
+            upstream.leave(call)
+            if why:
                 self._reply(500, f"query stopped: {why}\n".encode())
                 return
-            conn.close()
-            upstream.leave(process)
             if len(data) > max_bytes:
                 self._reply(413, f"result larger than the size limit of {max_bytes} bytes; "
                                  "add LIMIT or narrow the query\n".encode())
-                return
-            if CANCELLED in data[-200:]:
-                # 500, as Virtuoso and Blazegraph answer a timeout, so SPARQL clients
-                # (SPARQLWrapper's EndPointInternalError) show the message.
-                self._reply(500, f"query stopped: it exceeded the time limit of {timeout_s:g} s\n".encode())
                 return
             keep = {k: v for k, v in resp.getheaders() if k.lower() in ("content-type",)}
             self._reply(resp.status, data, keep or None)
@@ -245,6 +247,9 @@ class _PoolServer(http.server.ThreadingHTTPServer):
     connection gets ``503`` at once and is closed (never an unbounded number of threads)."""
 
     daemon_threads = True
+    # The listen backlog (socketserver's default is 5: beyond, the kernel drops a client's SYN and
+    # the client retries after a second; measured: p99 of light queries 1,028 ms at 50 clients).
+    request_queue_size = 1024
 
     def __init__(self, address, handler, workers: int):
         self.slots = threading.BoundedSemaphore(workers)
@@ -269,10 +274,10 @@ class _PoolServer(http.server.ThreadingHTTPServer):
 
 @dataclass
 class Endpoint:
-    """A running endpoint: the oxigraph process and the guard server.
+    """A running endpoint: the oxigraph processes and the guard server.
 
     url (str): the SPARQL query URL (``http://host:port/query``).
-    upstream (Upstream): the oxigraph server process.
+    upstream (Upstream): the oxigraph server processes.
     guard (_PoolServer): the public server.
     """
 
@@ -281,61 +286,130 @@ class Endpoint:
     guard: "_PoolServer"
 
     def stop(self) -> None:
-        """Stop the guard and the oxigraph process."""
+        """Stop the guard and the oxigraph processes."""
         self.guard.shutdown()
         self.guard.server_close()
         self.upstream.stop()
 
 
-class Upstream:
-    """The oxigraph server process on a private loopback port; replaceable.
+class _Engine:
+    """One oxigraph ``serve-read-only`` process on a private loopback port."""
 
-    oxigraph applies ``--timeout-s`` while it produces solutions; a query that joins
-    for long before its first solution (an aggregate over a cross product) keeps a CPU
-    busy after the client got its error. The guard then starts a fresh process on a new
-    port for every new request (cheap for a read-only store: well under a second for the
-    bundled corpus) and retires the old one: it is stopped once the queries still running
-    on it have had their time limit, so a runaway query never ends the others in flight.
+    def __init__(self, proc: subprocess.Popen, port: int, own_threads: set[int]):
+        self.proc, self.port = proc, port
+        #: Threads of the process once it listens (its own, not a request's): never re-prioritised.
+        self.own_threads = own_threads
+        #: Requests in flight on it.
+        self.calls: set[_Call] = set()
+        #: New requests no longer go to it (a heavy query, or one at the time limit, runs on it).
+        self.retired = False
+        #: A query on it reached the time limit: it is retired as soon as a spare is ready.
+        self.doomed = False
+        self.niced: set[int] = set()
+        self.killed = False
+
+
+class _Call:
+    """A request in flight on an engine."""
+
+    __slots__ = ("engine", "started", "conn", "stopped")
+
+    def __init__(self, engine: _Engine):
+        self.engine, self.started = engine, time.monotonic()
+        self.conn: http.client.HTTPConnection | None = None
+        #: Set when the query reached the time limit and the guard gave it up.
+        self.stopped = False
+
+
+class Upstream:
+    """The oxigraph engines behind the guard: one serving new requests, a warm spare, retired ones.
+
+    oxigraph's own ``--timeout-s`` is not used: it starts a thread per query that sleeps the whole
+    time limit (measured with oxigraph 0.5.13: 2,000 queries/s at a 30 s limit would keep 60,000
+    threads, and under ``--max-memory`` their stacks alone exhaust the address space), and a query
+    that joins for long before its first solution outlives it anyway. The guard keeps the limit
+    itself; a watcher thread looks at every request in flight every 50 ms:
+
+    * a request is heavy once the engine thread serving it (oxigraph serves each connection in a
+      thread of its own, found in ``/proc``) used ``HEAVY_CPU_S`` of CPU, or once it ran for
+      ``heavy_after_s``: that thread gets the lowest CPU priority (nice 19), so light queries get
+      the cores, and new requests go to the warm spare at once (the engine is retired; a new spare
+      is started in the background). The light queries still in flight on the retired engine
+      finish there, at their normal priority;
+    * a request at the time limit is given up (``500``) and its engine retired too;
+    * a retired engine is killed (SIGKILL; it only reads the store) as soon as every request still
+      on it is over or at its own limit, so a runaway query never ends the others in flight;
+    * an engine that died (its memory limit) is replaced by the spare at once.
+
+    At most ``MAX_ENGINES`` processes run at once; beyond, a heavy query stays on the serving engine
+    at the lowest priority until a spare can be started.
     """
 
-    def __init__(self, store: Path, timeout_s: float, max_memory_mb: int = 0):
+    def __init__(self, store: Path, timeout_s: float, max_memory_mb: int = 0, heavy_after_s: float | None = None):
+        from ..graph.store import materialised_union
+
         self.store, self.timeout_s, self.max_memory_mb = store, timeout_s, max_memory_mb
+        self.heavy_after_s = heavy_after_s if heavy_after_s is not None else min(HEAVY_AFTER_S, timeout_s / 4)
+        # The store's default graph holds the set union of the document graphs when a build
+        # completed (graph/store.py materialise_union); otherwise read the named graphs' union.
+        self.union = [] if materialised_union(store) else ["--union-default-graph"]
         self.lock = threading.Lock()
-        self.retired: list[subprocess.Popen] = []
-        #: Requests in flight on each process (by pid).
-        self.busy: dict[int, int] = {}
-        port = free_port()
-        #: (port, process) serving new requests, replaced as one value.
-        self.current = (port, self._spawn(port))
+        self.retired: list[_Engine] = []
+        self.spare: _Engine | None = None
+        self.spawning = False
+        self.spawn_failed_at = 0.0
+        self.closed = threading.Event()
+        #: The engine serving new requests.
+        self.current = self._spawn()
+        self.spare = self._spawn()
+        threading.Thread(target=self._watch, daemon=True, name="engine-watcher").start()
 
-    def enter(self) -> tuple[int, subprocess.Popen]:
-        """A request starts: RETURNS (port, process) to send it to."""
-        with self.lock:
-            port, proc = self.current
-            self.busy[proc.pid] = self.busy.get(proc.pid, 0) + 1
-            return port, proc
+    # -- requests ------------------------------------------------------------------------------
 
-    def leave(self, proc: subprocess.Popen) -> None:
-        """The request sent to ``proc`` is over (answered or given up)."""
+    def enter(self) -> _Call:
+        """A request starts: RETURNS the call, on the engine serving new requests (``call.engine.port``)."""
         with self.lock:
-            self.busy[proc.pid] = self.busy.get(proc.pid, 1) - 1
+            call = _Call(self.current)
+            self.current.calls.add(call)
+            return call
+
+    def leave(self, call: _Call) -> None:
+        """The request is over (answered or given up)."""
+        with self.lock:
+            call.engine.calls.discard(call)
+            done = self._killable(call.engine)
+        if done:
+            self._kill(call.engine)
+
+    def failed(self, call: _Call) -> str:
+        """The connection to the engine broke: RETURNS why, in words; a dead engine is replaced."""
+        if call.stopped:
+            return f"it exceeded the time limit of {self.timeout_s:g} s"
+        try:  # an engine that hit its memory limit is gone, or going, when the connection breaks
+            died = call.engine.proc.wait(0.5) is not None
+        except subprocess.TimeoutExpired:
+            died = False
+        if died:
+            with self.lock:
+                self._retire(call.engine)
+            return (f"the engine reached its memory limit of {self.max_memory_mb} MB" if self.max_memory_mb
+                    else "the engine stopped")
+        return "the engine did not answer"
 
     @property
     def port(self) -> int:
-        return self.current[0]
+        return self.current.port
 
     @property
     def process(self) -> subprocess.Popen:
-        return self.current[1]
+        return self.current.proc
 
-    def _spawn(self, port: int) -> subprocess.Popen:
-        from ..graph.store import materialised_union
+    # -- engines -------------------------------------------------------------------------------
 
-        # The store's default graph holds the set union of the document graphs when a build
-        # completed (graph/store.py materialise_union); otherwise read the named graphs' union.
-        union = [] if materialised_union(self.store) else ["--union-default-graph"]
+    def _spawn(self) -> _Engine:
+        port = free_port()
         cmd = [oxigraph_binary(), "serve-read-only", "--location", str(self.store), "--bind",
-               f"127.0.0.1:{port}", *union, "--timeout-s", str(max(1, int(round(self.timeout_s))))]
+               f"127.0.0.1:{port}", *self.union]
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         self._limit_memory(proc.pid)
         deadline = time.monotonic() + 20
@@ -345,12 +419,13 @@ class Upstream:
                 raise ServeError(f"{self.store}: oxigraph server exited ({err[-1] if err else proc.returncode})")
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                return proc
+                return _Engine(proc, port, set(_threads(proc.pid)))
             except OSError:
                 if time.monotonic() > deadline:
-                    proc.terminate()
+                    proc.kill()
+                    proc.wait()
                     raise ServeError(f"{self.store}: oxigraph server did not start within 20 s") from None
-                time.sleep(0.05)
+                time.sleep(0.02)
 
     def _limit_memory(self, pid: int) -> None:
         """The address-space limit (RLIMIT_AS, set with prlimit: no code runs between fork and exec)."""
@@ -360,52 +435,119 @@ class Upstream:
             size = self.max_memory_mb * 1024 * 1024
             resource.prlimit(pid, resource.RLIMIT_AS, (size, size))
 
-    def restart(self, port: int | None = None) -> None:
-        """Serve new requests from a fresh process; retire the one on ``port`` (default: the current one).
+    def _alive(self) -> int:
+        return 1 + len(self.retired) + (self.spare is not None) + self.spawning
 
-        A process already retired (another request saw it fail first) is not replaced twice.
-        """
-        with self.lock:
-            if port is not None and port != self.port:
-                return
-            old = self.process
-            new_port = free_port()
-            self.current = (new_port, self._spawn(new_port))
-            self.retired.append(old)
-        threading.Thread(target=self._end, args=(old,), daemon=True).start()
+    def _retire(self, engine: _Engine) -> None:
+        """(lock held) New requests go to the spare; ``engine`` is killed once its requests are over."""
+        if engine is not self.current or self.spare is None:
+            return
+        engine.retired = True
+        self.retired.append(engine)
+        self.current, self.spare = self.spare, None
 
-    def _end(self, proc: subprocess.Popen) -> None:
-        # Stopped as soon as no request is in flight on it (the runaway's request is given up by
-        # then), at the latest when every one has had its time limit (the guard's own deadline).
-        deadline = time.monotonic() + self.timeout_s + 2
-        while time.monotonic() < deadline and self.busy.get(proc.pid, 0) > 0:
-            time.sleep(0.05)
-        _terminate(proc)
+    @staticmethod
+    def _killable(engine: _Engine) -> bool:
+        """(lock held) True once for a retired engine every request of which is over or at its own
+        limit (or that died): the caller kills it."""
+        if engine.killed or not engine.retired:
+            return False
+        if engine.proc.poll() is None and not all(c.stopped for c in engine.calls):
+            return False
+        engine.killed = True
+        return True
+
+    def _kill(self, engine: _Engine) -> None:
+        with suppress(OSError):
+            engine.proc.kill()
+        engine.proc.wait()
+        if engine.proc.stderr:
+            engine.proc.stderr.close()
         with self.lock:
-            self.busy.pop(proc.pid, None)
+            with suppress(ValueError):
+                self.retired.remove(engine)
+
+    def _refill(self) -> None:
+        """Start a spare engine (in its own thread)."""
+        try:
+            engine = self._spawn()
+        except ServeError as e:
+            sys.stderr.write(f"planlineage serve: a spare engine did not start: {e}\n")
+            with self.lock:
+                self.spawning, self.spawn_failed_at = False, time.monotonic()
+            return
         with self.lock:
-            if proc in self.retired:
-                self.retired.remove(proc)
+            self.spawning = False
+            if not self.closed.is_set():
+                self.spare = engine
+        if self.closed.is_set():
+            self._kill(engine)
+
+    def _watch(self) -> None:
+        while not self.closed.wait(WATCH_S):
+            now = time.monotonic()
+            with self.lock:
+                if self.current.doomed or self.current.proc.poll() is not None:  # died: memory limit
+                    self._retire(self.current)
+                engines = [self.current, *self.retired]
+                # Engines with a request in flight long enough to be worth a look at its threads.
+                look = [e for e in engines if any(now - c.started >= LOOK_AFTER_S for c in e.calls)]
+            heavy = {e: self._heavy_threads(e) for e in look}
+            stop = []
+            with self.lock:
+                for engine in engines:
+                    if heavy.get(engine) or any(now - c.started >= self.heavy_after_s for c in engine.calls):
+                        self._retire(engine)
+                    for call in engine.calls:
+                        if not call.stopped and now - call.started >= self.timeout_s:
+                            call.stopped = engine.doomed = True
+                            stop.append(call)
+                            self._retire(engine)
+                kill = [engine for engine in self.retired if self._killable(engine)]
+                if (self.spare is None and not self.spawning and self._alive() < MAX_ENGINES
+                        and now - self.spawn_failed_at > 5):
+                    self.spawning = True
+                    threading.Thread(target=self._refill, daemon=True).start()
+            for call in stop:  # the handler sees the connection break and answers 500
+                with suppress(OSError, AttributeError):
+                    call.conn.sock.shutdown(socket.SHUT_RDWR)
+            for engine in kill:
+                self._kill(engine)
+            for engine, tids in heavy.items():
+                for tid in tids - engine.niced:
+                    with suppress(OSError):
+                        os.setpriority(os.PRIO_PROCESS, tid, 19)
+                    engine.niced.add(tid)
+
+    def _heavy_threads(self, engine: _Engine) -> set[int]:
+        """The threads of ``engine`` serving a heavy request: one that used ``HEAVY_CPU_S`` of CPU or
+        started ``heavy_after_s`` ago (oxigraph serves each connection in a thread of its own)."""
+        return {tid for tid, (age, cpu) in _threads(engine.proc.pid).items()
+                if tid not in engine.own_threads and (cpu >= HEAVY_CPU_S or age >= self.heavy_after_s)}
 
     def stop(self) -> None:
-        """Terminate the process and any retired one still running."""
+        """Kill every engine (they only read the store)."""
+        self.closed.set()
         with self.lock:
-            procs = [self.process, *self.retired]
-            self.retired = []
-        for proc in procs:
-            _terminate(proc)
+            engines = [self.current, *self.retired] + ([self.spare] if self.spare else [])
+        for engine in engines:
+            self._kill(engine)
 
 
-def _terminate(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-    if proc.stderr and not proc.stderr.closed:
-        proc.stderr.close()
+def _threads(pid: int) -> dict[int, tuple[float, float]]:
+    """The threads of process ``pid``: thread id -> (seconds since it started, CPU seconds it used);
+    {} where there is no /proc."""
+    out = {}
+    with suppress(OSError):
+        now = time.clock_gettime(time.CLOCK_BOOTTIME)
+        for name in os.listdir(f"/proc/{pid}/task"):
+            with suppress(OSError, ValueError, IndexError):
+                with open(f"/proc/{pid}/task/{name}/stat", "rb") as f:
+                    fields = f.read().rsplit(b")", 1)[1].split()
+                # Fields 14, 15 and 22 of proc(5): user and system time, start time, in clock ticks.
+                out[int(name)] = (now - int(fields[19]) / _CLOCK_TICKS,
+                                  (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS)
+    return out
 
 
 def start(store: str | Path, host: str = "127.0.0.1", port: int = 7878, timeout_s: float = DEFAULT_TIMEOUT_S,
