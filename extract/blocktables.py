@@ -148,7 +148,9 @@ def table_tasks(doc: Document) -> list[RawTask]:
     return out
 
 
-_VALUE = re.compile(r"(≤|≥|<=|>=|<|>|tối thiểu|ít nhất|trên|dưới)?\s*(\d+(?:[.,]\d+)?)\s*(%)?", re.IGNORECASE)
+# No start inside a run of spaces (the start before it matches the same): linear (issue #15).
+_VALUE = re.compile(r"(?:(≤|≥|<=|>=|<|>|tối thiểu|ít nhất|trên|dưới)|(?<!\s)|(?!\s))\s*+(\d++(?:[.,]\d+)?)\s*+(%)?",
+                    re.IGNORECASE)
 _FLOOR = ("≥", ">=", ">", "tối thiểu", "ít nhất", "trên")
 
 

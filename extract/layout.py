@@ -77,7 +77,7 @@ _MARKERS = [
 #: A lone decoration line ("-------", "***", "___").
 _RULE = re.compile(r"^\s*[-–—_*=.]{3,}\s*$")
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
-_PIPE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_PIPE_SEP = re.compile(r"^\s*+\|?\s*+:?-{2,}+:?\s*+(?:\|\s*+:?-{2,}+:?\s*+)*+\|?\s*+$")  # possessive: linear (issue #15)
 _LONE_PIPE = re.compile(r"^\s*\|\s*$")
 #: A numbering token at the start of a line, even with its text on the next line ("**1." / "Sở ...").
 _NUMBERING = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\s*[.)]")

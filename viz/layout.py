@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from functools import lru_cache
 
 #: Widest label vis-network draws (``nodes.widthConstraint.maximum`` of :mod:`.render`), in pixels.
 LABEL_WIDTH = 170
@@ -39,8 +40,10 @@ COUNT_W, COUNT_H = 58, 58
 CHAR_W = 8.4
 
 
+@lru_cache(maxsize=1 << 16)
 def label_lines(label: str) -> int:
-    """label (str): node label (may hold newlines). RETURNS (int): lines it wraps to at LABEL_WIDTH."""
+    """label (str): node label (may hold newlines). RETURNS (int): lines it wraps to at LABEL_WIDTH
+    (cached: a report wraps the same unit and plan names on many pages)."""
     per_line = int(LABEL_WIDTH / CHAR_W)
     lines = 0
     for part in (label or " ").split("\n"):
@@ -115,20 +118,23 @@ def bands(nodes: list, shapes: dict | None = None, column_order: list | None = N
     max_cols (int): slots side by side in one column of one band (default: the best of 1 to 4).
     RETURNS (dict): node id -> (x, y).
     """
+    prepared = _band_cells(nodes, shapes or {}, column_order)
     if max_cols:
-        return _bands(nodes, shapes or {}, column_order, max_cols, 1.0)[0]
+        return _bands(prepared, max_cols, 1.0)[0]
     best = None
     # Also try bands without columns (units, targets) wider than the columns above them.
     for cols in range(1, 5):
         for spread in (1.0, 1.5, 2.0):
-            pos, (w, h) = _bands(nodes, shapes or {}, column_order, cols, spread)
+            pos, (w, h) = _bands(prepared, cols, spread)
             scale = min(WINDOW[0] / max(w, 1), WINDOW[1] / max(h, 1))
             if best is None or scale > best[0] + 1e-9:
                 best = (scale, pos)
     return best[1]
 
 
-def _bands(nodes, shapes, column_order, per_col, spread) -> tuple[dict, tuple[float, float]]:
+def _band_cells(nodes, shapes, column_order) -> tuple:
+    """What every try of :func:`bands` shares (computed once: a cell's height wraps its label):
+    RETURNS (tuple): (nodes of each band in order, column keys, node id -> _Cell)."""
     ids = {n["id"] for n in nodes}
     attached = defaultdict(list)
     for n in nodes:
@@ -147,6 +153,11 @@ def _bands(nodes, shapes, column_order, per_col, spread) -> tuple[dict, tuple[fl
         if c is not None and c not in columns:
             columns.append(c)
     cells = {n["id"]: _Cell(n, shapes.get(n["id"], "box"), attached.get(n["id"], [])) for n in heads}
+    return by_band, columns, cells
+
+
+def _bands(prepared, per_col, spread) -> tuple[dict, tuple[float, float]]:
+    by_band, columns, cells = prepared
     width = {c: SLOT_W for c in columns}
     blocks = {}
     for level, lst in by_band.items():
