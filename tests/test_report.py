@@ -194,3 +194,27 @@ def test_report_every_plan_and_unit_has_its_page_with_the_tasks_of_the_graph(sit
         listed = Counter((source_of_page[links[0]], cells[1], cells[2], cls) for cls, links, cells in parsed.rows if cls)
         assert listed == want[unit], f"{page}: tasks listed differ from the graph's for {unit}"
     assert seen == set(want)
+
+
+def test_report_two_plans_of_one_file_stem_get_two_pages(tmp_path):
+    """plan.txt and plan.md (two different plans) would both be plan-plan.html: each gets its own page."""
+    from click.testing import CliRunner
+
+    from planlineage import DATA_DIR
+    from planlineage.cli import cli
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "plan.txt").write_bytes((DATA_DIR / "004_5c5cafd7972287fb.txt").read_bytes())
+    (docs / "plan.md").write_bytes((DATA_DIR / "003_c9d1094d5ee19a54.txt").read_bytes())
+    store = tmp_path / "store"
+    r = CliRunner().invoke(cli, ["build", str(docs), "--store", str(store)])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(cli, ["report", "-o", str(tmp_path / "site"), "--lang", "en", "--store", str(store)])
+    assert r.exit_code == 0, r.output
+    index = _Rows(tmp_path / "site" / "index.html")
+    page_of = {cells[6]: links[0] for _, links, cells in index.rows if links}
+    assert set(page_of) == {"plan.txt", "plan.md"}
+    assert page_of["plan.txt"] != page_of["plan.md"]
+    for source, page in page_of.items():
+        assert source in (tmp_path / "site" / page).read_text(encoding="utf-8")

@@ -62,6 +62,23 @@ def _bounded(part: str, key: str) -> str:
     return part[: SLUG_MAX - 13].rstrip("-") + "-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
 
 
+def unique_slugs(slugs: dict[str, str]) -> dict[str, str]:
+    """slugs (dict): IRI -> file-name part. RETURNS (dict): the same, a part that several IRIs share
+    followed by a hash of each IRI (two plans "x.txt" and "x.docx" would otherwise write one page).
+    One pass over all the names (no search per page).
+
+    >>> unique_slugs({"a": "x", "b": "x", "c": "y"})["c"], len(set(unique_slugs({"a": "x", "b": "x"}).values()))
+    ('y', 2)
+    """
+    import hashlib
+    from collections import Counter
+
+    shared = Counter(slugs.values())
+    return {k: v if shared[v] == 1 else
+            f"{v[: SLUG_MAX - 13].rstrip('-')}-{hashlib.sha256(k.encode('utf-8')).hexdigest()[:12]}"
+            for k, v in slugs.items()}
+
+
 def unit_slug(iri: str) -> str:
     """iri (str): unit IRI. RETURNS (str): file-name part of its pages (scope and name)."""
     return _bounded(slug(iri.split("/unit/", 1)[-1].replace("/", " ")), iri)
@@ -126,21 +143,23 @@ def build_report(store, out_dir: str | Path, lang: str = "en") -> Path:
     for c in rows(store, "theme_task_counts"):
         counts[c["plan"]] += c["tasks"]
     units, cells = responsibility(store)
-    upage = {u["unit"]: f"unit-{unit_slug(u['unit'])}.html" for u in units}
+    uslug = unique_slugs({u["unit"]: unit_slug(u["unit"]) for u in units})
+    upage = {u: f"unit-{s}.html" for u, s in uslug.items()}
     plans = sorted((d for d in docs.values() if d.get("source")),
                    key=lambda d: (views.LEVEL_ROW.get(d["kind"], 9), d.get("province") or "", d["source"]))
-    ppage = {d["iri"]: f"plan-{plan_slug(d)}.html" for d in plans}
+    pslug = unique_slugs({d["iri"]: plan_slug(d) for d in plans})
+    ppage = {d: f"plan-{s}.html" for d, s in pslug.items()}
     render_view(views.corpus_view(store, lang), out / "view-corpus.html", lang, assets=False)
 
     index_rows = []
     for d in plans:
-        s = plan_slug(d)
+        s = pslug[d["iri"]]
         index_rows.append({
             "level": views.level_name(d.get("level"), ui), "place": ", ".join(x for x in (d.get("commune"), d.get("province")) if x),
             "number": d.get("number"), "date": d.get("date"), "tasks": counts.get(d["iri"], 0),
             "implements": implements.get(d["iri"], []),
             "source": d["source"], "page": ppage[d["iri"]], "view": f"view-plan-{s}.html"})
-        _plan_page(src, out, d, upage, ppage, base, lang)
+        _plan_page(src, out, d, s, upage, ppage, base, lang)
     unit_rows = []
     written = spellings(store)
     for u in units:
@@ -148,7 +167,7 @@ def build_report(store, out_dir: str | Path, lang: str = "en") -> Path:
         coops = sum(cells.get((u["unit"], k), (0, 0))[1] for k in theme_keys)
         unit_rows.append(dict(u, page=upage[u["unit"]], leads=leads, cooperates=coops))
         _unit_page(src, out, dict(u, spellings=[s for s in written.get(u["unit"], []) if s[0] != u["label"]]),
-                   ppage, base, lang)
+                   uslug[u["unit"]], ppage, base, lang)
     _write(out / "index.html", "report_index.html", title=ui["report"], plans=index_rows,
            units=sorted(unit_rows, key=lambda u: (-u["leads"], u["label"])), **base)
     peak = max((a + b for a, b in cells.values()), default=0) or 1
@@ -169,10 +188,9 @@ def _target_text(g: dict) -> str:
     return f"{'≥ ' if g.get('atLeast') else ''}{value} {g.get('measure') or ''}".strip() or (g.get("text") or "")
 
 
-def _plan_page(src, out, d, upage, ppage, base, lang) -> None:
+def _plan_page(src, out, d, s, upage, ppage, base, lang) -> None:
     ui = base["ui"]
     docs, themes = src.docs, src.themes
-    s = plan_slug(d)
     render_view(views.plan_view(src.store, d["iri"], lang, src), out / f"view-plan-{s}.html", lang, assets=False)
     iri = d["iri"]
     anc_edges = [(r["child"], r["parent"]) for r in src.ancestors(iri)]
@@ -200,10 +218,9 @@ def _plan_page(src, out, d, upage, ppage, base, lang) -> None:
            ancestors=ancestors, tasks=tasks, **base)
 
 
-def _unit_page(src, out, u, ppage, base, lang) -> None:
+def _unit_page(src, out, u, s, ppage, base, lang) -> None:
     ui = base["ui"]
     docs, themes = src.docs, src.themes
-    s = unit_slug(u["unit"])
     render_view(views.unit_view(src.store, u["unit"], lang, src), out / f"view-unit-{s}.html", lang, assets=False)
     tasks = []
     for r in src.unit_links(u["unit"]):
