@@ -31,7 +31,8 @@ from .normalize import collapse
 
 #: Note on the rows of a table whose content column is an indicator ("Chỉ tiêu").
 INDICATOR = "indicator table"
-_ROMAN = re.compile(r"^([IVX]{1,5})\s*[.)]?\s*(.*)$")
+#: A Roman numeral standing alone ("II", "IV.", "V)"), not the first letter of a word ("Xây dựng").
+_ROMAN = re.compile(r"^([IVX]{1,5})(?![^\W\d_])\s*[.)]?\s*(.*)$")
 _NUM = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){0,3})\s*[.)]?$")
 _COLNUM = re.compile(r"^\(?\d{1,2}\)?$")
 

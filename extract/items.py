@@ -369,9 +369,12 @@ def _walk(node: Node, path: list[Node], labels: dict, group: str | None, out: li
         text, lines = None, None
         paras = [p for p in node.paras() if _labels_of(p) is None]
         if _is_heading_only(node) and paras:
-            # "3. Phát triển nguồn nhân lực" over a paragraph: the paragraph is the task.
+            # "3. Phát triển nguồn nhân lực" over a paragraph: the paragraph is the task; an item
+            # ending in ':' ("2.1.a. Thành lập Ban Chỉ đạo:") opens the sentence that the paragraph goes on.
             text = collapse(" ".join(p.text for p in paras))
             lines, group = (paras[0].block.lines[0], paras[-1].block.lines[1]), node.text
+            if node.text.rstrip().endswith(":") and not node.block.heading:
+                text, lines = collapse(node.text + " " + text), (node.block.lines[0], lines[1])
         elif _is_heading_only(node) and (node.block.heading or node.text.rstrip().endswith(":") and not any(
                 c.block is not None and _labels_of(c) is None for c in node.children)):
             return  # a title, or "Bước 1:" over nothing of its own

@@ -64,6 +64,8 @@ MAX_CELL_LINES = 25
 ROMAN_NUMERALS = {"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV"}
 _MARKERS = [
     ("roman", re.compile(r"^(?:PHẦN|Phần|MỤC|Mục|CHƯƠNG|Chương)?\s*([IVX]{1,5})\s*[.):/-]\s*(?=\S)")),
+    # "2.1.a." / "1.b)": a letter numbered under a numbered item, one level below it.
+    ("dotted", re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,2}\.[a-zđ])\s*[.)]\s*(?=\S)")),
     ("dotted", re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,3})\.?\)?\s+(?=\S)")),
     ("arabic", re.compile(r"^(\d{1,2})\s*(?:[.)]|/(?=\s))\s*(?=\S)")),
     ("paren", re.compile(r"^\((\d{1,2}|[a-zđ])\)\s*(?=\S)")),
@@ -259,6 +261,9 @@ def _cell_table(lines: list[str], i: int) -> tuple[Block | None, int]:
             break
         q += 1
     ncols = max(ncols, 1)
+    # When the first column numbers the rows ("TT"), a doubled '|' before a row number ends a
+    # row that has fewer cells than the header (a group row "I | heading", merged cells).
+    numbered = p < len(toks) and toks[p][0] == "c" and fold(toks[p][3]).strip(" .") in _table_ref()
     rows: list[list[Cell]] = []
     q = p - 1 if p > 0 else 0  # index of the opening '|'
     while q < len(toks):
@@ -268,6 +273,9 @@ def _cell_table(lines: list[str], i: int) -> tuple[Block | None, int]:
         q += 1  # past the row's opening '|'
         row: list[Cell] = []
         while len(row) < ncols and q < len(toks):
+            if (numbered and row and toks[q][0] == "|" and q + 1 < len(toks) and toks[q + 1][0] == "c"
+                    and _ROW_NUMBER.match(toks[q + 1][3])):
+                break
             if toks[q][0] == "c":
                 row.append(Cell(toks[q][3], (toks[q][1], toks[q][2])))
                 q += 1
@@ -282,6 +290,16 @@ def _cell_table(lines: list[str], i: int) -> tuple[Block | None, int]:
     if not rows:
         return None, i
     return _table_block(rows), end
+
+
+#: The number of a table row as its first cell prints it: "1", "12.", "II", "a)".
+_ROW_NUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,2})*|[IVX]{1,5}|[a-zđ])[.)]?$")
+
+
+@lru_cache(maxsize=1)
+def _table_ref() -> frozenset:
+    """Folded headers of a numbering column (lexicon/layout_cues.json table_ref)."""
+    return frozenset(read_json(LEXICON / "layout_cues.json", ("table_ref",), "layout cue lexicon")["table_ref"])
 
 
 _PAGE_NUMBER = re.compile(r"^(?:-\s*)?\d{1,3}(?:\s*-)?$")
@@ -459,9 +477,10 @@ def read_blocks(doc: Document) -> list[Block]:
             continue
         if gap:
             gap = False
-            # A blank line ends the paragraph, unless the text goes on in lower case after it
-            # (a page break inside a sentence).
-            if not (cur and (text[:1].islower() or text[:1].isdigit() and not _NUMBERING.match(text))
+            # A blank line ends the paragraph, unless the text goes on in lower case after it,
+            # or after a comma (a page break inside a sentence).
+            if not (cur and (text[:1].islower() or text[:1].isdigit() and not _NUMBERING.match(text)
+                             or cur[-1][1].rstrip().endswith(","))
                     and marker_of(text) is None):
                 flush()
         if per_line:
