@@ -29,7 +29,9 @@ def to_networkx(quads):
     import networkx as nx
 
     g = nx.MultiDiGraph()
-    for q in quads:
+    # In a fixed order: a node's first value of a property and its type must not depend on the
+    # order an engine gives the quads in (the embedded store, oxigraph server and Virtuoso differ).
+    for q in sorted(quads, key=lambda q: (str(q.subject), str(q.predicate), str(q.object), str(q.graph_name))):
         s, p, o = q.subject, q.predicate, q.object
         if isinstance(s, ox.Triple) or isinstance(o, ox.Triple):
             continue

@@ -100,6 +100,17 @@ DERIVED_GRAPH = PLID["graph/derived"]
 #: Named graph of the store's own bookkeeping (the union seal, kept answers): never part of the
 #: union that queries, ``serve`` and ``query FILE.rq`` see, nor of ``export``.
 STORE_GRAPH = PLID["graph/store"]
+#: Named graph holding the materialised union on a server whose default graph cannot be written
+#: (Virtuoso: its default graph is every graph of the server, system graphs included).
+UNION_GRAPH = PLID["graph/union"]
+#: Where a server without multi-operation transactions (Virtuoso) stages a document before one MOVE.
+STAGING_GRAPHS = PLID["graph/staging/"].value
+#: Every document's named graph is ``plid:graph/doc/<version key>`` (graph/versions.py).
+DOC_GRAPHS = PLID["graph/doc/"].value
+#: SPARQL filter on ``?g``: the documents' graphs only (never the store's own graphs nor a server's).
+DOC_GRAPH_FILTER = f'FILTER(STRSTARTS(STR(?g), "{DOC_GRAPHS}"))'
+#: SPARQL filter on ``?g``: the graphs whose union queries see: the documents' and the derived graph.
+CONTENT_GRAPH_FILTER = f'FILTER(STRSTARTS(STR(?g), "{DOC_GRAPHS}") || ?g = {DERIVED_GRAPH})'
 
 
 def task_iri(doc: NamedNode, ref: str | None, index: int = 0) -> NamedNode:

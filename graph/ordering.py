@@ -96,8 +96,9 @@ def term_key(term) -> tuple:
 
 def sort_rows(rows: list[dict], keys: list[tuple[str, bool]]) -> list[dict]:
     """rows (list[dict]): solutions. keys (list[tuple[str, bool]]): (variable, descending), most
-    significant first. RETURNS (list[dict]): the rows in that order (stable)."""
-    out = list(rows)
+    significant first. RETURNS (list[dict]): the rows in that order; rows the keys leave tied in
+    the order of all their values, so that every engine gives the same order (SPARQL leaves it open)."""
+    out = sorted(rows, key=lambda r: tuple(term_key(r[c]) for c in sorted(r)))
     for name, desc in reversed(keys):
         out.sort(key=lambda r: term_key(r.get(name)), reverse=desc)
     return out

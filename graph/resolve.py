@@ -27,7 +27,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from .. import DATA_DIR
 from .errors import GraphError, NotFound
-from .iris import doc_iri, slug, unit_iri
+from .iris import CONTENT_GRAPH_FILTER, doc_iri, slug, unit_iri
 from .namespaces import DCTERMS, ELI, ORG, OWL, PL, PLID, RDF, SKOS
 from .terms import date_literal
 
@@ -67,7 +67,7 @@ def _docs(store) -> dict[str, dict]:
         SELECT ?d ?p ?o ?g WHERE { GRAPH ?g {
           ?d a eli:LegalResource .
           VALUES ?p { eli:id_local pl:docType eli:date_document pl:sourceFile eli:passed_by dcterms:title }
-          ?d ?p ?o } }""")
+          ?d ?p ?o } """ + CONTENT_GRAPH_FILTER + " }")
     docs: dict[str, dict] = defaultdict(lambda: defaultdict(set))
     for r in res.rows:
         docs[r["d"].value][r["p"].value].add(r["o"].value)

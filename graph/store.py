@@ -39,7 +39,7 @@ from .answers import RDF_JSON, answer_key, decode_rows, encode_rows
 from .bulk import paused_gc
 from .errors import GraphError, StoreError
 from .federation import check_federation
-from .iris import DERIVED_GRAPH, STORE_GRAPH
+from .iris import CONTENT_GRAPH_FILTER, DOC_GRAPH_FILTER, DERIVED_GRAPH, STAGING_GRAPHS, STORE_GRAPH, UNION_GRAPH
 from .namespaces import PL, PROV, sparql_prefixes
 from .ordering import sort_rows, split_order
 
@@ -340,6 +340,11 @@ class _Embedded:
         except (SyntaxError, OSError) as e:
             raise StoreError(f"{self.name}: update failed ({e})") from None
 
+    def write_graph(self, graph: ox.NamedNode, triples, drop=()) -> None:
+        """Replace ``graph`` by ``triples`` and drop the graphs ``drop``, in one transaction."""
+        drops = "".join(f"DROP SILENT GRAPH <{g}> ;\n" for g in drop)
+        self.update(drops + f"DROP SILENT GRAPH {graph} ;\n" + _insert_data(graph, triples, chunk=len(triples) or 1))
+
     def quads(self):
         # The default graph only holds the materialised union: every quad of it is also in a named graph.
         return (q for q in self.store.quads_for_pattern(None, None, None, None)
@@ -461,6 +466,23 @@ def with_values(sparql: str, bindings: dict) -> str:
     return sparql[: m.end()] + values + sparql[m.end():]
 
 
+_XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+
+
+def with_binds(sparql: str, bindings: dict) -> str:
+    """Bind variables with BIND at the start of the WHERE clause (for Virtuoso, whose VALUES does not
+    bind the subject of a property path: ``VALUES (?p) {(<x>)} ?p eli:x* ?c`` gives every ?c).
+
+    >>> with_binds("SELECT ?n WHERE { ?d <p> ?n }", {"d": ox.NamedNode("http://x/d")})
+    'SELECT ?n WHERE {BIND(<http://x/d> AS ?d)\\n ?d <p> ?n }'
+    """
+    m = _WHERE.search(sparql)
+    if m is None:
+        raise GraphError("query: bindings need a WHERE { ... } clause")
+    binds = "".join(f"BIND({term} AS ?{name})\n" for name, term in bindings.items())
+    return sparql[: m.end()] + binds + sparql[m.end():]
+
+
 def _term_from_json(b: dict):
     kind = b["type"]
     if kind == "uri":
@@ -470,79 +492,175 @@ def _term_from_json(b: dict):
     if "xml:lang" in b:
         return ox.Literal(b["value"], language=b["xml:lang"])
     if "datatype" in b:
-        return ox.Literal(b["value"], datatype=ox.NamedNode(b["datatype"]))
+        value = b["value"]
+        if b["datatype"] == _XSD_BOOLEAN:  # Virtuoso answers 1 and 0: the canonical form is true/false
+            value = {"1": "true", "0": "false"}.get(value, value)
+        return ox.Literal(value, datatype=ox.NamedNode(b["datatype"]))
     return ox.Literal(b["value"])
 
 
+#: Environment variables holding the credentials sent to an endpoint (HTTP Basic or Digest, as it asks).
+USER_ENV, PASSWORD_ENV = "PLANLINEAGE_USER", "PLANLINEAGE_PASSWORD"
+# Virtuoso's SPARQL compiler runs out of memory on one INSERT DATA of about 5,000 triples
+# ("SP030 ... memory exhausted"); operations of 1,000 are read in any number.
+_INSERT_CHUNK = 1000
+
+
+def _insert_data(graph, triples, chunk: int = _INSERT_CHUNK) -> str:
+    """INSERT DATA operations (joined by ';') writing ``triples`` into ``graph`` (None: the default graph)."""
+    triples = list(triples)
+    ops = []
+    for i in range(0, len(triples), chunk):
+        body = _ntriples(triples[i:i + chunk])
+        ops.append(f"INSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}" if graph is not None
+                   else f"INSERT DATA {{\n{body}\n}}")
+    return " ;\n".join(ops)
+
+
 class _Remote:
-    def __init__(self, endpoint: str, update_endpoint: str | None, timeout: float = 60):
+    """A SPARQL 1.1 server: oxigraph (or any server following the protocol) or OpenLink Virtuoso.
+
+    Both are driven through the SPARQL 1.1 Protocol alone (URL-encoded POST of ``query`` or
+    ``update``); the server is recognised by its ``Server`` header, and Virtuoso differs in three
+    ways the client accounts for, measured with Virtuoso 7.2.5:
+
+    * its default graph is every graph it holds, its own system graphs included, and cannot be
+      written, so the materialised union lives in ``plid:graph/union`` and is named as the default
+      graph of each query (``default-graph-uri``); queries over ``GRAPH ?g`` filter the documents'
+      graphs by name (graph/iris.py ``DOC_GRAPH_FILTER``);
+    * the operations of one update request are not one transaction (a failing operation leaves the
+      earlier ones applied), so a document is written into a staging graph and put in place with
+      one ``MOVE``: a reader sees the old version or the new one, never half of it;
+    * an ASK answers with a one-column table, and a boolean value comes back as 1 or 0.
+    """
+
+    def __init__(self, endpoint: str, update_endpoint: str | None, timeout: float = 60,
+                 user: str | None = None, password: str | None = None):
+        parts = urllib.parse.urlsplit(endpoint)
+        if parts.username:  # http://user:password@host/...: credentials out of the URL shown to users
+            user, password = urllib.parse.unquote(parts.username), urllib.parse.unquote(parts.password or "")
+            endpoint = urllib.parse.urlunsplit(parts._replace(netloc=parts.hostname + (f":{parts.port}" if parts.port else "")))
         self.endpoint = endpoint
-        self.update_endpoint = update_endpoint or endpoint.rstrip("/").removesuffix("/query") + "/update"
+        self.update_endpoint = update_endpoint or (endpoint.rstrip("/").removesuffix("/query") + "/update"
+                                                   if endpoint.rstrip("/").endswith("/query") else endpoint)
         self.name = endpoint
         self.timeout = timeout
-        # Like the embedded store: the set union of the document graphs is materialised in the
-        # server's default graph by every build (materialise_union) and sealed; a sealed store is
-        # queried over its default graph alone. Otherwise the server's ``union-default-graph``,
-        # which oxigraph gives as a bag (a triple stated by N documents comes back N times).
+        user = user if user is not None else os.environ.get(USER_ENV)
+        password = password if password is not None else os.environ.get(PASSWORD_ENV, "")
+        handlers = []
+        if user:
+            manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            for url in {self.endpoint, self.update_endpoint}:
+                manager.add_password(None, url, user, password)
+            handlers = [urllib.request.HTTPDigestAuthHandler(manager), urllib.request.HTTPBasicAuthHandler(manager)]
+        self._opener = urllib.request.build_opener(*handlers)
+        self.user = user
+        self.virtuoso = False
+        # Like the embedded store: the set union of the document graphs is materialised by every
+        # build (materialise_union) and sealed; a sealed store is queried over it alone. Otherwise
+        # the server's union of all graphs (oxigraph's ``union-default-graph``, Virtuoso's default),
+        # which both give as a bag (a triple stated by N documents comes back N times).
         self.union = True
         ask = f"ASK {{ GRAPH {STORE_GRAPH} {{ {UNION_SEAL.subject} {UNION_SEAL.predicate} {UNION_SEAL.object} }} }}"
         self.union = not self.query(ask, None).boolean
 
-    def _post(self, url: str, body: str, ctype: str, accept: str | None = None) -> bytes:
-        headers = {"Content-Type": ctype}
+    def _post(self, url: str, fields: list[tuple[str, str]], accept: str | None = None) -> bytes:
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
         if accept:
             headers["Accept"] = accept
-        req = urllib.request.Request(url, data=body.encode("utf-8"), headers=headers, method="POST")
+        body = urllib.parse.urlencode(fields).encode("utf-8")
+        req = urllib.request.Request(url, data=body, headers=headers, method="POST")
         try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+            with self._opener.open(req, timeout=self.timeout) as resp:
+                self.virtuoso = self.virtuoso or "virtuoso" in (resp.headers.get("Server") or "").lower()
+                # Virtuoso's "anytime" answers: a query over its time limit returns what it has so far.
+                state = resp.headers.get("X-SQL-State")
+                if state:
+                    raise StoreError(f"{url}: incomplete answer ({state}: {resp.headers.get('X-SQL-Message', '')}); "
+                                     "the server's time or row limit was reached")
                 return resp.read()
         except urllib.error.HTTPError as e:
-            detail = e.read().decode("utf-8", "replace").strip().splitlines()
+            if e.code in (401, 403):
+                who = f"user {self.user!r}" if self.user else f"no user (set ${USER_ENV} and ${PASSWORD_ENV})"
+                raise StoreError(f"{url}: HTTP {e.code}: not allowed for {who}") from None
+            detail = [ln for ln in e.read().decode("utf-8", "replace").strip().splitlines() if ln.strip()]
             raise StoreError(f"{url}: HTTP {e.code} ({detail[0] if detail else e.reason})") from None
         except (urllib.error.URLError, OSError) as e:
             raise StoreError(f"{url}: cannot reach the endpoint ({getattr(e, 'reason', e)})") from None
 
     def query(self, sparql: str, bindings: dict | None) -> Result:
         if bindings:
-            sparql = with_values(sparql, bindings)
-        url = self.endpoint + (("&" if "?" in self.endpoint else "?") + "union-default-graph" if self.union else "")
+            sparql = (with_binds if self.virtuoso else with_values)(sparql, bindings)
+        fields = [("query", sparql)]
+        url = self.endpoint
+        if self.virtuoso and not self.union:
+            fields.append(("default-graph-uri", UNION_GRAPH.value))
+        elif self.union and not self.virtuoso:
+            url += ("&" if "?" in url else "?") + "union-default-graph"
         head = re.sub(r"#[^\n]*", "", sparql)
         is_graph = re.search(r"\b(CONSTRUCT|DESCRIBE)\b", head, re.IGNORECASE)
         accept = "application/n-triples" if is_graph else "application/sparql-results+json"
-        data = self._post(url, sparql, "application/sparql-query", accept)
+        data = self._post(url, fields, accept)
         if is_graph:
             return Result(graph=list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES)))
         doc = json.loads(data)
         if "boolean" in doc:
             return Result(boolean=bool(doc["boolean"]))
         cols = doc["head"].get("vars", [])
-        rows = [{c: (_term_from_json(b[c]) if c in b else None) for c in cols} for b in doc["results"]["bindings"]]
+        bindings_ = doc["results"]["bindings"]
+        if cols == ["__ASK_RETVAL"]:  # Virtuoso's ASK
+            return Result(boolean=any(b.get("__ASK_RETVAL", {}).get("value") not in (None, "0") for b in bindings_))
+        rows = [{c: (_term_from_json(b[c]) if c in b else None) for c in cols} for b in bindings_]
         return Result(columns=cols, rows=rows)
 
     def update(self, sparql: str) -> None:
-        self._post(self.update_endpoint, sparql, "application/sparql-update")
+        self._post(self.update_endpoint, [("update", sparql)])
+
+    def write_graph(self, graph: ox.NamedNode, triples, drop=()) -> None:
+        """Replace ``graph`` by ``triples`` and drop the graphs ``drop`` (the versions it replaces)."""
+        drops = "".join(f"DROP SILENT GRAPH <{g}> ;\n" for g in drop)
+        if not self.virtuoso:  # one request, one transaction
+            self.update(drops + f"DROP SILENT GRAPH {graph} ;\n" + _insert_data(graph, triples))
+            return
+        staging = ox.NamedNode(STAGING_GRAPHS + graph.value.rsplit("/", 1)[-1])
+        self.update(f"DROP SILENT GRAPH {staging} ;\n" + _insert_data(staging, triples))
+        self.update(f"MOVE SILENT {staging} TO {graph}")
+        if drops:
+            self.update(drops.rstrip(" ;\n"))
 
     def quads(self):
-        res = self.query(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_NOT_STORE} }}", None)
+        res = self.query(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {CONTENT_GRAPH_FILTER} }}", None)
         return (ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in res.rows)
 
+    def _union_graph(self):
+        return UNION_GRAPH if self.virtuoso else None
+
     def materialise_union(self) -> None:
-        """Make the server's default graph the set union of its named graphs (one update, on the server)."""
-        self.update(f"DROP SILENT DEFAULT ;\nINSERT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_NOT_STORE} }}")
+        """Make the union graph (oxigraph: the default graph) the set union of the content graphs,
+        in one update on the server."""
+        if self.virtuoso:
+            self.update(f"DROP SILENT GRAPH {UNION_GRAPH} ;\nINSERT {{ GRAPH {UNION_GRAPH} {{ ?s ?p ?o }} }} "
+                        f"WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {CONTENT_GRAPH_FILTER} }}")
+        else:
+            self.update(f"DROP SILENT DEFAULT ;\nINSERT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_NOT_STORE} }}")
         self.union = False
 
     def invalidate_union(self) -> None:
-        """Drop the materialised union before a write (see _Embedded.invalidate_union)."""
-        self.update(f"DROP SILENT DEFAULT ; DROP SILENT GRAPH {STORE_GRAPH}")
+        """Drop the materialised union before a write (see _Embedded.invalidate_union); the seal first."""
+        self.update(f"DROP SILENT GRAPH {STORE_GRAPH} ; "
+                    + (f"DROP SILENT GRAPH {UNION_GRAPH}" if self.virtuoso else "DROP SILENT DEFAULT"))
         self.union = True
 
     def add_to_union(self, triples, seal: bool = False) -> None:
-        """triples (list[Triple]): just written to a named graph; also added to the server's default graph.
-        seal (bool): also write UNION_SEAL (same update): the union is complete."""
+        """triples (list[Triple]): just written to a named graph; also added to the materialised union.
+        seal (bool): then write UNION_SEAL: the union is complete."""
         if not self.union:
-            seal_line = (f"GRAPH {STORE_GRAPH} {{ {UNION_SEAL.subject} {UNION_SEAL.predicate} {UNION_SEAL.object} }}"
-                         if seal else "")
-            self.update(f"INSERT DATA {{\n{_ntriples(triples)}\n{seal_line}\n}}")
+            ops = [_insert_data(self._union_graph(), triples)] if triples else []
+            if seal:
+                ops.append(f"INSERT DATA {{ GRAPH {STORE_GRAPH} {{ {UNION_SEAL.subject} {UNION_SEAL.predicate} "
+                           f"{UNION_SEAL.object} }} }}")
+            if ops:
+                self.update(" ;\n".join(ops))
 
     def get_answer(self, key: ox.NamedNode) -> str | None:
         """None: a server answers live (its union is not materialised by us)."""
@@ -620,8 +738,7 @@ class GraphStore:
 
     def replace_graph(self, graph: ox.NamedNode, triples) -> None:
         """Replace one named graph by ``triples`` in a single update (all-or-nothing)."""
-        body = f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{\n{_ntriples(triples)}\n}} }}"
-        self.backend.update(body)
+        self.backend.write_graph(graph, triples)
 
     def load_records(self, records, progress=None, keep_both: bool = False) -> list[Outcome]:
         """Validate and write each record's named graph, then recompute the derived graph.
@@ -702,9 +819,7 @@ class GraphStore:
                 raise GraphError(f"{source}: the record cannot be turned into RDF: {e}") from None
             missing = validate_triples(doc.triples, source)
             # The replaced versions go in the same update (one transaction): never both, never neither.
-            drops = "".join(f"DROP SILENT GRAPH <{s.graph}> ;\n" for s in old)
-            self.backend.update(drops + f"DROP SILENT GRAPH {doc.graph} ;\n"
-                                f"INSERT DATA {{ GRAPH {doc.graph} {{\n{_ntriples(doc.triples)}\n}} }}")
+            self.backend.write_graph(doc.graph, doc.triples, drop=[s.graph for s in old])
         except GraphError as e:
             return Outcome(source, error=str(e)), None
         return Outcome(source, triples=len(doc.triples), missing=missing), doc
@@ -774,12 +889,12 @@ class GraphStore:
 
     def sources(self) -> list[str]:
         """RETURNS (list[str]): file names of the ingested documents, sorted."""
-        res = self.query("SELECT DISTINCT ?f WHERE { GRAPH ?g { ?d pl:sourceFile ?f } }")
+        res = self.query(f"SELECT DISTINCT ?f WHERE {{ GRAPH ?g {{ ?d pl:sourceFile ?f }} {DOC_GRAPH_FILTER} }}")
         return sorted(r["f"].value for r in res.rows)
 
     def triple_count(self) -> int:
         """RETURNS (int): number of quads in all named graphs."""
-        res = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_NOT_STORE} }}")
+        res = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {CONTENT_GRAPH_FILTER} }}")
         return int(res.rows[0]["n"].value)
 
     def quads(self):
@@ -798,11 +913,14 @@ class GraphStore:
 
 
 def open_store(path: str | Path | None = None, endpoint: str | None = None, read_only: bool = False,
-               update_endpoint: str | None = None, memory: bool = False, rebuild: bool = False) -> GraphStore:
+               update_endpoint: str | None = None, memory: bool = False, rebuild: bool = False,
+               user: str | None = None, password: str | None = None) -> GraphStore:
     """Open the embedded store (default) or a remote SPARQL endpoint.
 
     path (str | Path | None): store directory; default $PLANLINEAGE_STORE or ./.planlineage/store.
-    endpoint (str | None): SPARQL 1.1 query URL; updates go to <endpoint>/update unless update_endpoint.
+    endpoint (str | None): SPARQL 1.1 query URL; updates go to the same URL (``.../query``: to
+        ``.../update``) unless update_endpoint. user, password (str | None): the endpoint's account
+        (HTTP Basic or Digest); default $PLANLINEAGE_USER and $PLANLINEAGE_PASSWORD.
     read_only (bool): open the embedded store read-only. memory (bool): an in-memory store (tests, doctests).
     rebuild (bool): empty an embedded store written by another extractor version instead of refusing it.
     RETURNS (GraphStore): the store.
@@ -812,7 +930,7 @@ def open_store(path: str | Path | None = None, endpoint: str | None = None, read
             parts = urllib.parse.urlsplit(url) if url else None
             if parts is not None and (parts.scheme not in ("http", "https") or not parts.netloc):
                 raise StoreError(f"--endpoint {url!r}: not an http(s) URL (e.g. http://127.0.0.1:7878/query)")
-        return GraphStore(_Remote(endpoint, update_endpoint))
+        return GraphStore(_Remote(endpoint, update_endpoint, user=user, password=password))
     if memory:
         return GraphStore(_Embedded(None, False))
     path = Path(path or os.environ.get("PLANLINEAGE_STORE") or DEFAULT_STORE)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import NotConformant
+from .iris import DOC_GRAPH_FILTER
 from .namespaces import PREFIXES
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -139,7 +140,7 @@ def validate_store(store) -> list[Violation]:
         graphs.setdefault(q.graph_name.value, []).append(q)
     out = []
     names = {r["g"].value: r["f"].value for r in store.query(
-        "SELECT ?g ?f WHERE { GRAPH ?g { ?d pl:sourceFile ?f } }").rows}
+        f"SELECT ?g ?f WHERE {{ GRAPH ?g {{ ?d pl:sourceFile ?f }} {DOC_GRAPH_FILTER} }}").rows}
     for g, quads in sorted(graphs.items()):
         out.extend(check(quads, names.get(g, _short(g))))
     return out

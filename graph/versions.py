@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from pyoxigraph import NamedNode
 
-from .iris import PLID, doc_iri, slug
+from .iris import DOC_GRAPH_FILTER, PLID, doc_iri, slug
 
 #: Record keys that say how a file was read, not what the plan says.
 _HOW_READ = {"source", "sha256", "format", "encoding", "extractor", "warnings", "lines", "path"}
@@ -100,7 +100,7 @@ class Stored:
 def stored_versions(store) -> dict[str, Stored]:
     """store (GraphStore). RETURNS (dict[str, Stored]): graph IRI -> the document version it holds."""
     res = store.query("""SELECT ?g ?d ?f ?p ?i WHERE { GRAPH ?g { ?d pl:sourceFile ?f
-                           OPTIONAL { ?d pl:sourcePath ?p } OPTIONAL { ?d pl:planIdentity ?i } } }""")
+                           OPTIONAL { ?d pl:sourcePath ?p } OPTIONAL { ?d pl:planIdentity ?i } } """ + DOC_GRAPH_FILTER + " }")
     out = {}
     for r in sorted(res.rows, key=lambda r: (r["g"].value, r["f"].value)):
         out.setdefault(r["g"].value, Stored(r["g"].value, r["d"].value, r["f"].value,

@@ -7,7 +7,7 @@ free loopback port.
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 import shutil
 import socket
 import subprocess
@@ -144,7 +144,41 @@ def endpoint_store(oxigraph_endpoint, extracted_records):
     return store
 
 
-@pytest.fixture(params=["embedded", "endpoint"])
+@pytest.fixture(scope="session")
+def virtuoso_store(virtuoso, extracted_records):
+    """The bundled corpus loaded into the real Virtuoso server with the writer's account, then
+    read as analysts read it: anonymously, on the read-only endpoint."""
+    from planlineage.graph.store import open_store
+
+    inst = virtuoso()
+    writer = open_store(endpoint=inst.auth_endpoint, user=inst.accounts.writer,
+                        password=inst.accounts.writer_password)
+    outcomes = writer.load_records(extracted_records)
+    assert [o.error for o in outcomes if o.error] == []
+    return open_store(endpoint=inst.endpoint)
+
+
+@pytest.fixture(params=["embedded", "endpoint", "virtuoso"])
 def any_store(request):
-    """The bundled corpus in every kind of store: embedded pyoxigraph and the oxigraph server."""
-    return request.getfixturevalue("corpus_store" if request.param == "embedded" else "endpoint_store")
+    """The bundled corpus in every kind of store: embedded pyoxigraph, the oxigraph server, Virtuoso."""
+    name = {"embedded": "corpus_store", "endpoint": "endpoint_store", "virtuoso": "virtuoso_store"}[request.param]
+    return request.getfixturevalue(name)
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory):
+    """A function giving the session's private OpenLink Virtuoso (graph/virtuoso.py ``Instance``),
+    started on loopback at its first use, with the writer's and the analyst's accounts."""
+    from planlineage.graph.virtuoso import Accounts, running
+
+    started = []
+    with ExitStack() as stack:
+        def get():
+            if not started:
+                acc = Accounts(writer_password="writer-secret", analyst_password="analyst-secret",
+                               dba_password="dba-secret")
+                started.append(stack.enter_context(running(tmp_path_factory.mktemp("virtuoso"), _free_port(),
+                                                           _free_port(), acc)))
+            return started[0]
+
+        yield get
