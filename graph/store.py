@@ -580,10 +580,12 @@ class _Remote:
                                      "the server's time or row limit was reached")
                 return resp.read()
         except urllib.error.HTTPError as e:
-            if e.code in (401, 403):
-                who = f"user {self.user!r}" if self.user else f"no user (set ${USER_ENV} and ${PASSWORD_ENV})"
-                raise StoreError(f"{url}: HTTP {e.code}: not allowed for {who}") from None
             detail = [ln for ln in e.read().decode("utf-8", "replace").strip().splitlines() if ln.strip()]
+            # Virtuoso refuses a right the account lacks with 500 and "SR186:SECURITY".
+            if e.code in (401, 403) or (detail and ":SECURITY:" in detail[0]):
+                who = (f"the account {self.user!r}" if self.user
+                       else f"anonymous requests (set ${USER_ENV} and ${PASSWORD_ENV})")
+                raise StoreError(f"{url}: HTTP {e.code}: not allowed for {who}") from None
             raise StoreError(f"{url}: HTTP {e.code} ({detail[0] if detail else e.reason})") from None
         except (urllib.error.URLError, OSError) as e:
             raise StoreError(f"{url}: cannot reach the endpoint ({getattr(e, 'reason', e)})") from None
