@@ -170,7 +170,8 @@ def evaluate(gold_dir, pred_dir, fmt):
 # --- graph commands (issue #3): build, remove, export, validate, lineage, trace ---------------
 
 def _store_options(f):
-    f = click.option("--endpoint", metavar="URL", help="Remote SPARQL 1.1 endpoint (query URL; updates go to URL/update).")(f)
+    f = click.option("--endpoint", metavar="URL", help="Remote SPARQL 1.1 endpoint (query URL; updates go to URL/update "
+                     "for .../query, else to URL). Account: $PLANLINEAGE_USER and $PLANLINEAGE_PASSWORD.")(f)
     return click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
                         help="Store directory (default $PLANLINEAGE_STORE or ./.planlineage/store).")(f)
 
@@ -491,6 +492,53 @@ def serve(host, port, timeout_s, max_bytes, max_request_bytes, conn_timeout_s, w
                     allow_service=tuple(allow_service), cors_origins=tuple(cors_origins), max_memory_mb=max_memory_mb)
     run(store, host, port, timeout_s, max_bytes,
         ready=lambda url: click.echo(f"SPARQL endpoint (read-only) at {url}", err=True), limits=limits)
+
+
+@cli.command("virtuoso-setup")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--http", "http", default="127.0.0.1:8890", show_default=True, metavar="HOST:PORT",
+              help="Where the SPARQL endpoint listens (0.0.0.0:8890 for the analysts' machines).")
+@click.option("--sql", "sql", default="127.0.0.1:1111", show_default=True, metavar="HOST:PORT",
+              help="Where the administration port (isql-vt) listens: keep it on loopback.")
+@click.option("--memory", "memory_mb", default=2000, show_default=True, type=click.IntRange(200),
+              help="Buffer memory in MB.")
+@click.option("--timeout", "timeout_s", default=60, show_default=True, type=click.IntRange(1),
+              help="Seconds after which a query is stopped.")
+@click.option("--writer", default="planlineage_writer", show_default=True, help="The build's account.")
+@click.option("--analyst", default="planlineage_analyst", show_default=True, help="The analysts' read-only account.")
+def virtuoso_setup(folder, http, sql, memory_mb, timeout_s, writer, analyst):
+    """Write the configuration and accounts of a shared store on OpenLink Virtuoso.
+
+    Writes FOLDER/virtuoso.ini (database in FOLDER/db, limits of a public
+    read-only endpoint) and FOLDER/roles.sql (anonymous /sparql read-only
+    without federation or sponging; an analyst account that reads, a writer
+    account for `build`). Passwords come from $PLANLINEAGE_DBA_PASSWORD,
+    $PLANLINEAGE_WRITER_PASSWORD and $PLANLINEAGE_ANALYST_PASSWORD, or are asked.
+
+    \b
+    Example (Debian package virtuoso-opensource):
+      planlineage virtuoso-setup /srv/planlineage --http 0.0.0.0:8890
+      virtuoso-t +configfile /srv/planlineage/virtuoso.ini +wait
+      isql-vt 127.0.0.1:1111 dba dba /srv/planlineage/roles.sql && rm /srv/planlineage/roles.sql
+    """
+    import os
+
+    from .graph.virtuoso import Accounts, write_setup
+
+    def secret(var, what):
+        return os.environ.get(var) or click.prompt(f"Password of {what}", hide_input=True, confirmation_prompt=True)
+
+    accounts = Accounts(writer=writer, analyst=analyst,
+                        dba_password=secret("PLANLINEAGE_DBA_PASSWORD", "dba (the administrator)"),
+                        writer_password=secret("PLANLINEAGE_WRITER_PASSWORD", writer),
+                        analyst_password=secret("PLANLINEAGE_ANALYST_PASSWORD", analyst))
+    ini, roles = write_setup(folder, accounts, http=http, sql=sql, memory_mb=memory_mb, timeout_s=timeout_s)
+    click.echo(f"Wrote {ini} and {roles}. Next:\n"
+               f"  virtuoso-t +configfile {ini} +wait\n"
+               f"  isql-vt {sql} dba dba {roles} && rm {roles}\n"
+               f"Build: PLANLINEAGE_USER={writer} PLANLINEAGE_PASSWORD=... planlineage build DIR "
+               f"--endpoint http://{http}/sparql-auth\n"
+               f"Analysts: planlineage ask \"...\" --endpoint http://{http}/sparql")
 
 
 # --- pictures (issue #5): viz, report ------------------------------------------------------------
