@@ -40,6 +40,7 @@ says reading while another process writes is undefined behaviour, so stop
 """
 from __future__ import annotations
 
+import hashlib
 import http.client
 import http.server
 import os
@@ -50,6 +51,7 @@ import sys
 import threading
 import time
 from contextlib import suppress
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -65,9 +67,14 @@ DEFAULT_WORKERS = 16
 HEAVY_AFTER_S = 1.0
 #: Engine processes at most at once: the one serving, a warm spare, retired ones finishing heavy queries.
 MAX_ENGINES = 4
+#: A retired engine's light queries are over this long after (its whole session then goes low).
+DRAIN_S = 0.2
+#: How many heavy requests (path and body) are remembered, to send their repeats to the low-priority engine.
+HEAVY_KEYS = 1024
 #: How often the watcher looks at the requests in flight, in seconds.
 WATCH_S = 0.025
-#: A request in flight this long gets its engine threads looked at (their CPU time, in /proc).
+#: A request in flight this long gets its engine's threads looked at (their CPU time, in /proc;
+#: about 10 us a thread).
 LOOK_AFTER_S = 0.05
 #: An engine thread that used this much CPU serves a heavy request (a light one needs about 1 ms).
 HEAVY_CPU_S = 0.02
@@ -216,7 +223,7 @@ def _make_handler(upstream, limits: Limits):
             headers = {k: v for k, v in self.headers.items()
                        if k.lower() in ("content-type", "accept", "accept-encoding")}
             headers["Accept-Encoding"] = "identity"
-            call = upstream.enter()
+            call = upstream.enter(hashlib.blake2b(self.path.encode() + b"\n" + body, digest_size=16).digest())
             # The watcher breaks this connection at the time limit; the socket timeout is a backstop.
             conn = http.client.HTTPConnection("127.0.0.1", call.engine.port, timeout=timeout_s + 5)
             call.conn = conn
@@ -307,15 +314,18 @@ class _Engine:
         self.doomed = False
         self.niced: set[int] = set()
         self.killed = False
+        self.retired_at = 0.0
+        #: Its autogroup was set to the lowest priority.
+        self.group_niced = False
 
 
 class _Call:
     """A request in flight on an engine."""
 
-    __slots__ = ("engine", "started", "conn", "stopped")
+    __slots__ = ("engine", "key", "started", "conn", "stopped")
 
-    def __init__(self, engine: _Engine):
-        self.engine, self.started = engine, time.monotonic()
+    def __init__(self, engine: _Engine, key):
+        self.engine, self.key, self.started = engine, key, time.monotonic()
         self.conn: http.client.HTTPConnection | None = None
         #: Set when the query reached the time limit and the guard gave it up.
         self.stopped = False
@@ -357,7 +367,12 @@ class Upstream:
         self.lock = threading.Lock()
         self.retired: list[_Engine] = []
         self.spare: _Engine | None = None
-        self.spawning = False
+        #: The low-priority engine for requests known to be heavy (started when one is found).
+        self.lane: _Engine | None = None
+        #: Requests (path and body) found heavy, most recent last.
+        self.heavy_keys: OrderedDict = OrderedDict()
+        self.spawning = self.lane_spawning = False
+        self.lane_ready = threading.Condition(self.lock)
         self.spawn_failed_at = 0.0
         self.closed = threading.Event()
         #: The engine serving new requests.
@@ -367,11 +382,19 @@ class Upstream:
 
     # -- requests ------------------------------------------------------------------------------
 
-    def enter(self) -> _Call:
-        """A request starts: RETURNS the call, on the engine serving new requests (``call.engine.port``)."""
+    def enter(self, key=None) -> _Call:
+        """A request starts: RETURNS the call (``call.engine.port``): on the low-priority engine when
+        the same request (``key``: its path and body) was heavy before, else on the serving one."""
         with self.lock:
-            call = _Call(self.current)
-            self.current.calls.add(call)
+            known = key is not None and key in self.heavy_keys
+            if known:
+                self.heavy_keys.move_to_end(key)
+                self._start_lane()
+                # A heavy request may wait for the low-priority engine to start (tens of ms).
+                self.lane_ready.wait_for(lambda: self.lane is not None or not self.lane_spawning, timeout=5)
+            engine = self.lane if known and self.lane is not None else self.current
+            call = _Call(engine, key)
+            engine.calls.add(call)
             return call
 
     def leave(self, call: _Call) -> None:
@@ -411,7 +434,9 @@ class Upstream:
         port = free_port()
         cmd = [oxigraph_binary(), "serve-read-only", "--location", str(self.store), "--bind",
                f"127.0.0.1:{port}", *self.union]
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # A session of its own: on Linux with autogroups, CPU time is shared out between sessions
+        # first, so a runaway's group can be set apart (_lowest_priority), not charged to the guard's.
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
         self._limit_memory(proc.pid)
         deadline = time.monotonic() + 20
         while True:
@@ -437,15 +462,20 @@ class Upstream:
             resource.prlimit(pid, resource.RLIMIT_AS, (size, size))
 
     def _alive(self) -> int:
-        return 1 + len(self.retired) + (self.spare is not None) + self.spawning
+        return (1 + len(self.retired) + (self.spare is not None) + (self.lane is not None) + self.spawning
+                + self.lane_spawning)
 
     def _retire(self, engine: _Engine) -> None:
-        """(lock held) New requests go to the spare; ``engine`` is killed once its requests are over."""
-        if engine is not self.current or self.spare is None:
+        """(lock held) New requests go to the spare (or, from the low-priority engine, to the serving
+        one until a new one is started); ``engine`` is killed once its requests are over."""
+        if engine is self.lane:
+            self.lane = None
+        elif engine is not self.current or self.spare is None:
             return
-        engine.retired = True
+        else:
+            self.current, self.spare = self.spare, None
+        engine.retired, engine.retired_at = True, time.monotonic()
         self.retired.append(engine)
-        self.current, self.spare = self.spare, None
 
     @staticmethod
     def _killable(engine: _Engine) -> bool:
@@ -476,21 +506,42 @@ class Upstream:
             with suppress(ValueError):
                 self.retired.remove(engine)
 
-    def _refill(self) -> None:
-        """Start a spare engine (in its own thread)."""
+    def _refill(self, lane: bool = False) -> None:
+        """Start a spare engine, or the low-priority one (in a thread of its own)."""
         try:
             engine = self._spawn()
+            if lane:  # its threads, and so the ones it starts for connections, at the lowest priority
+                _lowest_group_priority(engine.proc.pid)
+                for tid in _threads(engine.proc.pid):
+                    _lowest_priority(tid)
+                    engine.niced.add(tid)
         except ServeError as e:
-            sys.stderr.write(f"planlineage serve: a spare engine did not start: {e}\n")
+            sys.stderr.write(f"planlineage serve: an engine did not start: {e}\n")
             with self.lock:
-                self.spawning, self.spawn_failed_at = False, time.monotonic()
+                self.spawning = self.lane_spawning = False
+                self.spawn_failed_at = time.monotonic()
+                self.lane_ready.notify_all()
             return
         with self.lock:
-            self.spawning = False
+            if lane:
+                self.lane_spawning = False
+            else:
+                self.spawning = False
             if not self.closed.is_set():
-                self.spare = engine
+                if lane:
+                    self.lane = engine
+                else:
+                    self.spare = engine
+            self.lane_ready.notify_all()
         if self.closed.is_set():
             self._kill(engine)
+
+    def _start_lane(self) -> None:
+        """(lock held) Start the low-priority engine if there is none and room for it."""
+        if (self.lane is None and not self.lane_spawning and self._alive() < MAX_ENGINES
+                and time.monotonic() - self.spawn_failed_at > 5 and not self.closed.is_set()):
+            self.lane_spawning = True
+            threading.Thread(target=self._refill, args=(True,), daemon=True).start()
 
     def _watch(self) -> None:
         while not self.closed.wait(WATCH_S):
@@ -498,46 +549,70 @@ class Upstream:
             with self.lock:
                 if self.current.doomed or self.current.proc.poll() is not None:  # died: memory limit
                     self._retire(self.current)
-                engines = [self.current, *self.retired]
+                engines = [self.current, *self.retired] + ([self.lane] if self.lane else [])
                 # Engines with a request in flight long enough to be worth a look at its threads.
                 look = [e for e in engines if any(now - c.started >= LOOK_AFTER_S for c in e.calls)]
-            heavy = {e: self._heavy_threads(e) for e in look}
+            threads = {e: self._heavy_threads(e) for e in look}
+            heavy = {e: set(found) for e, found in threads.items()}
+            # The connections of the threads that used the CPU (not merely old ones), with their age.
+            ports = {e: _thread_ports(e.proc.pid, {t: found[t][0] for t in found if found[t][1] >= HEAVY_CPU_S})
+                     for e, found in threads.items() if e is not self.lane}
             stop = []
             with self.lock:
                 for engine in engines:
-                    if heavy.get(engine) or any(now - c.started >= self.heavy_after_s for c in engine.calls):
+                    if engine is self.lane:
+                        pass  # meant for heavy requests
+                    elif heavy.get(engine) or any(now - c.started >= self.heavy_after_s for c in engine.calls):
                         self._retire(engine)
+                    for call in engine.calls if ports.get(engine) else ():  # remember which requests were heavy
+                        with suppress(OSError, AttributeError):
+                            # Same connection (client port), same age (a port is soon used again).
+                            age = ports[engine].get(call.conn.sock.getsockname()[1])
+                            if (call.key is not None and not call.stopped and age is not None
+                                    and abs(age - (now - call.started)) < 0.1):
+                                self.heavy_keys[call.key] = True
+                                while len(self.heavy_keys) > HEAVY_KEYS:
+                                    self.heavy_keys.popitem(last=False)
                     for call in engine.calls:
                         if not call.stopped and now - call.started >= self.timeout_s:
                             call.stopped = engine.doomed = True
                             stop.append(call)
                             self._retire(engine)
                 kill = [engine for engine in self.retired if self._killable(engine)]
-                if (self.spare is None and not self.spawning and self._alive() < MAX_ENGINES
-                        and now - self.spawn_failed_at > 5):
-                    self.spawning = True
-                    threading.Thread(target=self._refill, daemon=True).start()
+                # Retired a while ago: the light queries are done, only heavy ones are left on it.
+                group = [e for e in self.retired if not e.group_niced and now - e.retired_at >= DRAIN_S]
+                for engine in group:
+                    engine.group_niced = True
+                if now - self.spawn_failed_at > 5:
+                    if self.spare is None and not self.spawning and self._alive() < MAX_ENGINES:
+                        self.spawning = True
+                        threading.Thread(target=self._refill, daemon=True).start()
+                    if self.heavy_keys:
+                        self._start_lane()
             for call in stop:  # the handler sees the connection break and answers 500
                 with suppress(OSError, AttributeError):
                     call.conn.sock.shutdown(socket.SHUT_RDWR)
             for engine in kill:
                 self._kill(engine)
+            for engine in group:
+                _lowest_group_priority(engine.proc.pid)
             for engine, tids in heavy.items():
                 for tid in tids - engine.niced:
                     _lowest_priority(tid)
                     engine.niced.add(tid)
 
-    def _heavy_threads(self, engine: _Engine) -> set[int]:
-        """The threads of ``engine`` serving a heavy request: one that used ``HEAVY_CPU_S`` of CPU or
-        started ``heavy_after_s`` ago (oxigraph serves each connection in a thread of its own)."""
-        return {tid for tid, (age, cpu) in _threads(engine.proc.pid).items()
+    def _heavy_threads(self, engine: _Engine) -> dict[int, tuple[float, float]]:
+        """The threads of ``engine`` serving a heavy request, as ``_threads`` gives them: one that
+        used ``HEAVY_CPU_S`` of CPU or started ``heavy_after_s`` ago (oxigraph serves each
+        connection in a thread of its own)."""
+        return {tid: (age, cpu) for tid, (age, cpu) in _threads(engine.proc.pid).items()
                 if tid not in engine.own_threads and (cpu >= HEAVY_CPU_S or age >= self.heavy_after_s)}
 
     def stop(self) -> None:
         """Kill every engine (they only read the store)."""
         self.closed.set()
         with self.lock:
-            engines = [self.current, *self.retired] + ([self.spare] if self.spare else [])
+            engines = [e for e in (self.current, *self.retired, self.spare, self.lane) if e is not None]
         for engine in engines:
             with suppress(OSError):
                 engine.proc.kill()
@@ -548,12 +623,30 @@ class Upstream:
 
 
 def _lowest_priority(tid: int) -> None:
-    """Thread ``tid`` runs only when no other thread wants the CPU: SCHED_IDLE, and nice 19 where
-    that policy is missing. (Nice alone is weighed only within the thread's session: measured, a
-    thread at nice 19 still got 27% of a core beside the jobs of other sessions.)"""
+    """Thread ``tid`` at the lowest CPU priority: SCHED_IDLE (below nice 19: measured, a runaway at
+    nice 19 alone still got 27% of a core beside 50 light clients) and nice 19 where that policy
+    is missing."""
     with suppress(OSError, AttributeError):
         os.setpriority(os.PRIO_PROCESS, tid, 19)
         os.sched_setscheduler(tid, os.SCHED_IDLE, os.sched_param(0))
+
+
+def _lowest_group_priority(pid: int) -> None:
+    """The autogroup (the session's share of the CPU, Linux) of process ``pid`` at nice 19."""
+    with suppress(OSError):
+        Path(f"/proc/{pid}/autogroup").write_text("19")
+
+
+def _thread_ports(pid: int, ages: dict[int, float]) -> dict[int, float]:
+    """Client port -> thread age, for the threads (id -> age) of oxigraph serve: it names each
+    connection's thread after the client's address ("127.0.0.1:PORT"); {} if it does not."""
+    ports = {}
+    for tid, age in ages.items():
+        with suppress(OSError, ValueError):
+            name = Path(f"/proc/{pid}/task/{tid}/comm").read_text().strip()
+            if name.startswith("127.0.0.1:"):
+                ports[int(name.rpartition(":")[2])] = age
+    return ports
 
 
 def _threads(pid: int) -> dict[int, tuple[float, float]]:
@@ -564,8 +657,11 @@ def _threads(pid: int) -> dict[int, tuple[float, float]]:
         now = time.clock_gettime(time.CLOCK_BOOTTIME)
         for name in os.listdir(f"/proc/{pid}/task"):
             with suppress(OSError, ValueError, IndexError):
-                with open(f"/proc/{pid}/task/{name}/stat", "rb") as f:
-                    fields = f.read().rsplit(b")", 1)[1].split()
+                fd = os.open(f"/proc/{pid}/task/{name}/stat", os.O_RDONLY)
+                try:
+                    fields = os.read(fd, 1024).rsplit(b")", 1)[1].split()
+                finally:
+                    os.close(fd)
                 # Fields 14, 15 and 22 of proc(5): user and system time, start time, in clock ticks.
                 out[int(name)] = (now - int(fields[19]) / _CLOCK_TICKS,
                                   (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS)
