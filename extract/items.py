@@ -127,6 +127,13 @@ def build_tree(blocks: list[Block]) -> Node:
             node.parent = parent
             parent.children.append(node)
             continue
+        if b.kind.startswith("dotted") and b.marker and "." in b.marker:
+            # "7.1" goes under the open item "7", whatever bullets were opened below it.
+            up = b.marker.rsplit(".", 1)[0]
+            for depth in range(len(stack) - 1, 0, -1):
+                if stack[depth].block.marker == up and stack[depth].kind not in _BULLETS:
+                    del stack[depth + 1:]
+                    break
         kinds = [n.kind for n in stack[1:]]
         if b.kind in _TOP:
             # Parts and Roman sections are always the outer levels, whatever came before them.
@@ -353,6 +360,17 @@ def _walk(node: Node, path: list[Node], labels: dict, group: str | None, out: li
         if lab:
             own.update(lab)
     subs = _task_children(node)
+    if (len(subs) == 1 and node.block is not None and node.kind not in _TOP
+            and _content_rx().match(fold_chars(subs[0].text))):
+        # "a) Hoạt động 1" over "- Nội dung: ..." and its labels: the item is the task, the
+        # content line gives its wording.
+        c = subs[0]
+        for cc in c.children:
+            lab = _labels_of(cc) if cc.block is not None else None
+            if lab:
+                own.update(lab)
+        out.append(_make(c, path, own, group, "letters" if node.kind == "letter" else "bullets"))
+        return
     if subs and "lead" not in own:
         intro = _intro_lead(node, subs[0])
         if intro:

@@ -79,7 +79,8 @@ _MARKERS = [
 #: A lone decoration line ("-------", "***", "___").
 _RULE = re.compile(r"^\s*[-–—_*=.]{3,}\s*$")
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
-_PIPE_SEP = re.compile(r"^\s*+\|?\s*+:?-{2,}+:?\s*+(?:\|\s*+:?-{2,}+:?\s*+)*+\|?\s*+$")  # possessive: linear (issue #15)
+# Each run of spaces has one way to match ("\s*\|?\s*" had n): linear on long lines (issue #15).
+_PIPE_SEP = re.compile(r"^\s*(?:\|\s*)?:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*(?:\|\s*)?$")
 _LONE_PIPE = re.compile(r"^\s*\|\s*$")
 #: A numbering token at the start of a line, even with its text on the next line ("**1." / "Sở ...").
 _NUMBERING = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\s*[.)]")
@@ -261,9 +262,24 @@ def _cell_table(lines: list[str], i: int) -> tuple[Block | None, int]:
             break
         q += 1
     ncols = max(ncols, 1)
-    # When the first column numbers the rows ("TT"), a doubled '|' before a row number ends a
-    # row that has fewer cells than the header (a group row "I | heading", merged cells).
+    # A numbering-column header ("STT") after the first cell opens another table there: the
+    # cells before it (a signature block or a caption closed by '|', the table before it) are a
+    # table of their own.
+    for h in range(p + 1, len(toks)):
+        if toks[h][0] == "c" and toks[h - 1][0] == "|" and fold(toks[h][3]).strip(" .") in _table_ref():
+            if h < q:
+                ncols = sum(1 for t in toks[p:h] if t[0] == "c")
+            toks, end = toks[:h], toks[h - 1][1] - 1
+            break
     numbered = p < len(toks) and toks[p][0] == "c" and fold(toks[p][3]).strip(" .") in _table_ref()
+    rows = _cells_rows(toks, p, ncols, numbered)
+    if not rows:
+        return None, i
+    return _table_block(rows), end
+
+
+def _cells_rows(toks: list, p: int, ncols: int, numbered: bool) -> list[list[Cell]]:
+    """Rows of ncols cells from the tokens of :func:`_cell_table` (p: index of the first cell)."""
     rows: list[list[Cell]] = []
     q = p - 1 if p > 0 else 0  # index of the opening '|'
     while q < len(toks):
@@ -273,6 +289,8 @@ def _cell_table(lines: list[str], i: int) -> tuple[Block | None, int]:
         q += 1  # past the row's opening '|'
         row: list[Cell] = []
         while len(row) < ncols and q < len(toks):
+            # When the first column numbers the rows ("TT"), a doubled '|' before a row number
+            # ends a row that has fewer cells than the header (a group row "I | heading", merged cells).
             if (numbered and row and toks[q][0] == "|" and q + 1 < len(toks) and toks[q + 1][0] == "c"
                     and _ROW_NUMBER.match(toks[q + 1][3])):
                 break
@@ -287,9 +305,7 @@ def _cell_table(lines: list[str], i: int) -> tuple[Block | None, int]:
         if any(c.text for c in row):
             rows.append(row)
         # the next '|' opens the next row
-    if not rows:
-        return None, i
-    return _table_block(rows), end
+    return rows
 
 
 #: The number of a table row as its first cell prints it: "1", "12.", "II", "a)".

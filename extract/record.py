@@ -64,7 +64,7 @@ def read_tasks(doc: Document) -> list[RawTask]:
     3. ASSIGN: duties listed unit by unit in the assignment sections, only when the plan
        has no task of another layout.
     """
-    table = blocktables.table_tasks(doc) or tables.extract_table_tasks(doc)
+    table = blocktables.table_tasks(doc) or _outside_tables(doc, tables.extract_table_tasks(doc))
     narrative = items.section_tasks(doc)
     assigned = items.assignment_tasks(doc)
     items.leads_by_reference(narrative, assigned)
@@ -83,6 +83,14 @@ def read_tasks(doc: Document) -> list[RawTask]:
         # unit holds the tasks.
         return assigned
     return narrative or assigned
+
+
+def _outside_tables(doc: Document, tasks: list[RawTask]) -> list[RawTask]:
+    """Tasks that the line reader of PDF text (:mod:`.tables`) rebuilt outside the tables of the
+    layout model: a table the layout model holds was already judged by its header (an indicator
+    table whose lead column only monitors is not a task table)."""
+    spans = [b.lines for b in items.read_blocks(doc) if b.is_table]
+    return [t for t in tasks if not any(a <= t.lines[0] <= z for a, z in spans)]
 
 
 def extract_document(doc: Document) -> dict:
