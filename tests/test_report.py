@@ -218,3 +218,13 @@ def test_report_two_plans_of_one_file_stem_get_two_pages(tmp_path):
     assert page_of["plan.txt"] != page_of["plan.md"]
     for source, page in page_of.items():
         assert source in (tmp_path / "site" / page).read_text(encoding="utf-8")
+
+
+def test_report_with_two_processes_writes_the_same_site(site, corpus_store, tmp_path):
+    """`report --jobs 2` draws the plan and unit pages in two processes: the same files, byte for byte."""
+    out = tmp_path / "site2"
+    build_report(corpus_store, out, "en", jobs=2)
+    one = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    two = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert one.keys() == two.keys() and len(one) > 20
+    assert [k for k in one if one[k] != two[k]] == []

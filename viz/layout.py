@@ -153,19 +153,24 @@ def _band_cells(nodes, shapes, column_order) -> tuple:
         if c is not None and c not in columns:
             columns.append(c)
     cells = {n["id"]: _Cell(n, shapes.get(n["id"], "box"), attached.get(n["id"], [])) for n in heads}
-    return by_band, columns, cells
+    in_column = {}
+    for level, lst in by_band.items():
+        of_column = defaultdict(list)
+        for n in lst:
+            of_column[n.get("column")].append(cells[n["id"]])
+        for c in columns:
+            if of_column.get(c):
+                in_column[(level, c)] = of_column[c]
+    return by_band, columns, cells, in_column
 
 
 def _bands(prepared, per_col, spread) -> tuple[dict, tuple[float, float]]:
-    by_band, columns, cells = prepared
+    by_band, columns, cells, in_column = prepared
     width = {c: SLOT_W for c in columns}
     blocks = {}
-    for level, lst in by_band.items():
-        for c in columns:
-            members = [cells[n["id"]] for n in lst if n.get("column") == c]
-            if members:
-                blocks[(level, c)] = _grid(members, per_col)
-                width[c] = max(width[c], blocks[(level, c)][0])
+    for (level, c), members in in_column.items():
+        blocks[(level, c)] = _grid(members, per_col)
+        width[c] = max(width[c], blocks[(level, c)][0])
     total = sum(width.values()) if columns else 0
     spanning_cols = max(4, int(max(total, 4 * SLOT_W) * spread // SLOT_W))
     x0, col_x = -total / 2, {}

@@ -115,11 +115,51 @@ def _write(out: Path, template: str, **ctx) -> None:
     out.write_text(text, encoding="utf-8")
 
 
-def build_report(store, out_dir: str | Path, lang: str = "en") -> Path:
+#: What forked page-drawing processes share (set just before the fork, see :func:`_draw_pages`).
+_SHARED: tuple | None = None
+
+
+def _draw_share(share: tuple[int, int]) -> int:
+    """Draw every ``n``-th page from the ``k``-th, in a forked process. RETURNS (int): pages drawn."""
+    k, n = share
+    src, out, pages, upage, ppage, base, lang = _SHARED
+    for kind, page, s in pages[k::n]:
+        _draw_page(src, out, kind, page, s, upage, ppage, base, lang)
+    return len(pages[k::n])
+
+
+def _draw_page(src, out, kind, page, s, upage, ppage, base, lang) -> None:
+    if kind == "plan":
+        _plan_page(src, out, page, s, upage, ppage, base, lang)
+    else:
+        _unit_page(src, out, page, s, ppage, base, lang)
+
+
+def _draw_pages(src, out, pages, upage, ppage, base, lang, jobs) -> None:
+    """Draw the plan and unit pages, in ``jobs`` forked processes when more than one (each page is
+    written on its own: the site is the same whatever the number of processes)."""
+    global _SHARED
+    if jobs <= 1 or len(pages) < 2 * jobs:
+        for kind, page, s in pages:
+            _draw_page(src, out, kind, page, s, upage, ppage, base, lang)
+        return
+    import multiprocessing
+
+    src.prefetch(p["iri"] for kind, p, _ in pages if kind == "plan")
+    _SHARED = (src, out, pages, upage, ppage, base, lang)
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            pool.map(_draw_share, [(k, jobs) for k in range(jobs)])
+    finally:
+        _SHARED = None
+
+
+def build_report(store, out_dir: str | Path, lang: str = "en", jobs: int = 1) -> Path:
     """Write the static site.
 
     store (GraphStore): the graph. out_dir (str | Path): folder to write (created).
-    lang (str): "vi" or "en". RETURNS (Path): the index page.
+    lang (str): "vi" or "en". jobs (int): processes drawing the plan and unit pages.
+    RETURNS (Path): the index page.
     """
     lab = labels(lang)
     ui = lab["ui"]
@@ -151,7 +191,7 @@ def build_report(store, out_dir: str | Path, lang: str = "en") -> Path:
     ppage = {d: f"plan-{s}.html" for d, s in pslug.items()}
     render_view(views.corpus_view(store, lang), out / "view-corpus.html", lang, assets=False)
 
-    index_rows = []
+    index_rows, pages = [], []
     for d in plans:
         s = pslug[d["iri"]]
         index_rows.append({
@@ -159,15 +199,16 @@ def build_report(store, out_dir: str | Path, lang: str = "en") -> Path:
             "number": d.get("number"), "date": d.get("date"), "tasks": counts.get(d["iri"], 0),
             "implements": implements.get(d["iri"], []),
             "source": d["source"], "page": ppage[d["iri"]], "view": f"view-plan-{s}.html"})
-        _plan_page(src, out, d, s, upage, ppage, base, lang)
+        pages.append(("plan", d, s))
     unit_rows = []
     written = spellings(store)
     for u in units:
         leads = sum(cells.get((u["unit"], k), (0, 0))[0] for k in theme_keys)
         coops = sum(cells.get((u["unit"], k), (0, 0))[1] for k in theme_keys)
         unit_rows.append(dict(u, page=upage[u["unit"]], leads=leads, cooperates=coops))
-        _unit_page(src, out, dict(u, spellings=[s for s in written.get(u["unit"], []) if s[0] != u["label"]]),
-                   uslug[u["unit"]], ppage, base, lang)
+        pages.append(("unit", dict(u, spellings=[s for s in written.get(u["unit"], []) if s[0] != u["label"]]),
+                      uslug[u["unit"]]))
+    _draw_pages(src, out, pages, upage, ppage, base, lang, jobs)
     _write(out / "index.html", "report_index.html", title=ui["report"], plans=index_rows,
            units=sorted(unit_rows, key=lambda u: (-u["leads"], u["label"])), **base)
     peak = max((a + b for a, b in cells.values()), default=0) or 1

@@ -147,6 +147,15 @@ class CorpusSource(LiveSource):
     def _ancestors(self) -> dict:
         return {}
 
+    def prefetch(self, plans) -> None:
+        """Read now everything the pages of ``plans`` (IRIs) and of every unit need, so that forked
+        processes drawing the pages (``report --jobs``) never query the store."""
+        for name in ("docs", "themes", "places", "_tasks_by_plan", "_first_task", "_links_by_plan",
+                     "_links_by_unit", "_targets_by_plan", "_units"):
+            getattr(self, name)
+        for plan in plans:
+            self.ancestors(plan)
+
     def plan_iri(self, plan: str) -> str:
         return plan if plan in self.docs else super().plan_iri(plan)
 
