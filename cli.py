@@ -571,8 +571,10 @@ def viz(task, plan, unit, output, lang, store_dir, endpoint):
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder of the site (created).")
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True, help="Language of labels.")
+@click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Processes drawing the plan and unit pages.")
 @_store_options
-def report(out_dir, lang, store_dir, endpoint):
+def report(out_dir, lang, jobs, store_dir, endpoint):
     """Write a static site: plans, their tasks, units, a responsibility matrix, interactive views.
 
     \b
@@ -582,7 +584,7 @@ def report(out_dir, lang, store_dir, endpoint):
     from .viz.report import build_report
 
     with _open(store_dir, endpoint, read_only=True) as store:
-        index = build_report(store, out_dir, lang)
+        index = build_report(store, out_dir, lang, jobs)
     click.echo(f"report written: {index}", err=True)
 
 
