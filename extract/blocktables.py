@@ -150,7 +150,7 @@ def table_tasks(doc: Document) -> list[RawTask]:
 
 
 # No start inside a run of spaces (the start before it matches the same): linear (issue #15).
-_VALUE = re.compile(r"(?:(≤|≥|<=|>=|<|>|tối thiểu|ít nhất|trên|dưới)|(?<!\s)|(?!\s))\s*+(\d++(?:[.,]\d+)?)\s*+(%)?",
+_VALUE = re.compile(r"(?:(≤|≥|<=|>=|<|>|tối thiểu|ít nhất|trên|dưới)|(?<!\s)|(?!\s))\s*(\d+(?:[.,]\d+)?)\s*(%)?",
                     re.IGNORECASE)
 _FLOOR = ("≥", ">=", ">", "tối thiểu", "ít nhất", "trên")
 

@@ -25,13 +25,16 @@ from .normalize import collapse, fold, normalize
 
 LEXICON = Path(__file__).resolve().parent / "lexicon"
 #: A document symbol: number, type code, issuer code ("252/KH-BCĐQG1237", "21/2024/NQ-HĐND").
-NUMBER = re.compile(r"(\d+[a-z]?(?:/\d{4})?[/-][^\W\d_][\w&.-]*(?:/[\w&.-]+)*)")
+#: The (?!...) openings here start no match where the start before it matches the same (inside a run
+#: of digits, letters or spaces): a search fails in linear time on a long run (issue #15).
+NUMBER = re.compile(r"(?!(?<=\d)\d)(\d+[a-z]?(?:/\d{4})?[/-][^\W\d_][\w&.-]*(?:/[\w&.-]+)*)")
 _DAY = r"(\d\s?\d|\d)"  # "0 6": a digit split by a stray space
 _DATE_WORDS = re.compile(rf"ngày\s*{_DAY}?\s*tháng\s*{_DAY}?\s*năm\s*(\d{{4}})", re.I)
 _DATE_SLASH = re.compile(rf"ngày\s*{_DAY}?\s*/\s*{_DAY}?\s*/\s*(\d{{4}})", re.I)
 _NUMBER_CUE = re.compile(r"(?<!\w)(?:Số|SỐ)\s*(?::|\.)?\s*(?=[\d/])|(?<!\w)(?:Số|SỐ)\s*:\s*")
-_PLACE_DATE = re.compile(r"(?:[^\W\d_]+\s+){0,6}[^\W\d_]+\s*,\s*ngày\b")  # "Lương Minh, ngày"
-_NUMBER_VALUE = re.compile(r"(\d[\w.]*)?((?:\s*[/-]\s*[^\W_][\w&.]*)+)")
+_PLACE_DATE = re.compile(r"(?!(?<=[^\W\d_])[^\W\d_])(?:[^\W\d_]+\s+){0,6}[^\W\d_]+\s*,\s*ngày\b")  # "Lương Minh, ngày"
+# At most 64 characters before the "/" (the longest in the bundled and real plans: 4) keep a search linear.
+_NUMBER_VALUE = re.compile(r"(?!(?<=\d)\d|(?<=\s)\s)(\d[\w.]{0,63})?((?:\s*[/-]\s*[^\W_][\w&.]*)+)")
 _RULE = re.compile(r"[-_=~*—–]{3,}")  # "-------" under the body and the motto
 _DOTS = re.compile(r"[.…]{3,}")  # a blank to fill in ("Số: ....../KH-UBND", "ngày ..... tháng 7")
 #: A Vietnamese syllable, folded (initial consonants, one to three vowels, final consonants).

@@ -30,7 +30,7 @@ from .normalize import collapse, fold, normalize
 
 LEXICON = Path(__file__).resolve().parent / "lexicon"
 #: A space left by a line wrap inside a document symbol ("38- CT/TW", "599/KH-" + "UBND").
-_SIGNATURE = re.compile(r"\s*(?:TM|T/M)\s*[./]?\s*(.+)")
+_SIGNATURE = re.compile(r"(?!(?<=\s)\s)\s*(?:TM|T/M)\s*[./]?\s*(.+)")  # no start inside a run of spaces (issue #15)
 WRAPPED_GAP = re.compile(r"(?<=[0-9A-Za-zĐđ][/-])\s+(?=[0-9A-ZĐ])")
 
 
@@ -134,7 +134,9 @@ def _noise(text: str) -> bool:
     return odd >= 1 and odd > 0.3 * len(tokens)
 
 
-_CAPTION = re.compile(r"\(?\s*(?:Ban hành\s+)?[Kk]èm theo\b")
+# Patterns starting with \s* start no match inside a run of spaces (the start before it matches the
+# same): a search fails in linear time on a long run (issue #15).
+_CAPTION = re.compile(r"(?!(?<=\s)\s)\(?\s*(?:Ban hành\s+)?[Kk]èm theo\b")
 
 
 def _attached_heading(doc: Document, found: tuple[int, str]) -> int | None:

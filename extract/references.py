@@ -46,8 +46,10 @@ _MARKER = re.compile(r"^(?:\s*\([^()]{0,30}\))?(\d{1,2})(?=[\s.,;/]|$)")
 _PAREN = re.compile(r"\([^()]*\)")
 _GLUE_END = re.compile(r"[0-9A-Za-zĐđ][/-]$")
 _GLUE_START = re.compile(r"[0-9A-ZĐ]")
-_ITEM_START = re.compile(r"(?:[-+•*]|[a-zđ]\)|\d+(?:\.\d+)*\.|[IVX]+\.)\s")
-_NOTE_START = re.compile(r"\s*(\d{1,2})\s+[^\W\d_]")
+# No start inside a number ("1.2.3.") or a numeral, nor inside a run of spaces, where the start before
+# it matches the same: a search fails in linear time on a long run (issue #15).
+_ITEM_START = re.compile(r"(?!(?<=\d)\d|(?<=\d\.)\d|(?<=[IVX])[IVX])(?:[-+•*]|[a-zđ]\)|\d+(?:\.\d+)*\.|[IVX]+\.)\s")
+_NOTE_START = re.compile(r"(?!(?<=\s)\s)\s*(\d{1,2})\s+[^\W\d_]")
 _NOTE_MARKER = re.compile(r"(?:\)|[^\W\d_])(\d{1,2})(?=[\s.,;/]|$)")
 
 

@@ -39,7 +39,8 @@ _JOINERS = {",": ", ", "hoặc": " hoặc ", "và": " và ", "/": "/"}
 _PER_YEAR_AFTER = re.compile(r"^\s*(?:/\s*năm|(?:mỗi|một|hàng|hằng|trong)\s+năm)\b", re.IGNORECASE)
 _AT_LEAST_AFTER = re.compile(r"^\s*trở\s+lên\b", re.IGNORECASE)
 # "N <noun words>/năm": a count per period; up to four lower-case words before the slash.
-_RATE_UNIT = re.compile(r"\s+((?:[^\W\d_]+,?\s+){0,3}[^\W\d_]+)\s*/\s*(?:năm|quý|tháng)\b")
+# No start inside a run of spaces (the start before it matches the same): linear (issue #15).
+_RATE_UNIT = re.compile(r"(?!(?<=\s)\s)\s+((?:[^\W\d_]+,?\s+){0,3}[^\W\d_]+)\s*/\s*(?:năm|quý|tháng)\b")
 _CLAUSE_END = re.compile(r";|\.(?:\s|$)|,\s*trong\s+đó\b|\n")
 _OBJECTIVE_TITLES = ("muc tieu", "chi tieu")
 _ITEM_MARK = re.compile(r"^\s*(?:[-+•*]|[a-zđ][.)]|\d{1,2}(?:\.\d{1,2})*[.)])\s+", re.IGNORECASE)

@@ -47,8 +47,9 @@ _KEYS = ("collectives", "area_nouns", "spelling", "empty_cells", "collective_sta
          "subject_verbs", "partner_cues", "third_party_cues", "phrase_stops")
 # "Các phòng: ...", "Các Sở:": a collective head that distributes over the list after ':'.
 _DISTRIBUTIVE = re.compile(r"^(?:các|những)\s+([^\W\d_]+(?:\s+[^\W\d_]+)?)\s*:\s*(.+)$", re.IGNORECASE)
-_PAREN = re.compile(r"\s*\([^()]*\)")
-_DASH = re.compile(r"\s*[-–—]\s*")
+# No start inside a run of spaces (the start before it matches the same): linear (issue #15).
+_PAREN = re.compile(r"(?!(?<=\s)\s)\s*\([^()]*\)")
+_DASH = re.compile(r"(?!(?<=\s)\s)\s*[-–—]\s*")
 _BOUNDARY = re.compile(r";|\.(?:\s|$)")
 
 
