@@ -123,7 +123,8 @@ SUMS_FILE = "planlineage.sums.json"
 def damaged(path, error) -> StoreError:
     """The one line for a store RocksDB reports as corrupt, naming the damaged file when it says which."""
     text = str(error).splitlines()[0] if str(error) else type(error).__name__
-    m = re.search(r"(\S+\.sst)\b", text) or re.search(r"\b(CURRENT|MANIFEST-\d+)\b", text)
+    m = re.search(r"(\S+\.sst)\b", text) or re.search(
+        r"\b(CURRENT|IDENTITY|MANIFEST-\d+|OPTIONS-\d+|\d+\.(?:log|blob)|planlineage\.[a-z.]*json)\b", text)
     found = Path(m.group(1)) if m else None
     if path is None and found is not None and found.parent != Path("."):
         path = found.parent  # a read that failed names the file with its store folder
@@ -170,39 +171,113 @@ def _sha256(p: Path) -> str:
     return h.hexdigest()
 
 
-def write_checksums(path: Path) -> None:
-    """Record the SHA-256 of every table file of a closed store (table files never change once
-    written; files kept from the previous record are not hashed again)."""
+#: Store files no reader depends on, left out of the checksums: RocksDB's text log of what it did
+#: (LOG, LOG.old.*: written by every open), its empty LOCK file, the pid of the last writer.
+_UNCHECKED = re.compile(r"LOCK|LOG(?:\.old\.\d+)?|planlineage\.lock|planlineage\.sums\.json(?:\.tmp)?|.*\.dbtmp")
+
+
+def _sums_digest(closed: bool, files: dict) -> str:
+    import hashlib
+
+    return hashlib.sha256(json.dumps([closed, files], sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def _read_sums(path: Path) -> dict | None:
+    """The recorded checksums {"closed", "files": {name: [size, sha256]}, "mtimes"}; None when there are none.
+
+    A record of an older planlineage ({"NAME.sst:SIZE": sha256}) reads as table files only, not closed.
+    Raises StoreError naming the record when it is damaged (it holds the digest of its own entries).
+    """
     try:
-        old = json.loads((path / SUMS_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        old = {}
-    sums = {}
-    for p in sorted(path.glob("*.sst")):
-        key = f"{p.name}:{p.stat().st_size}"
-        sums[key] = old.get(key) or _sha256(p)
+        text = (path / SUMS_FILE).read_bytes()
+    except OSError:
+        return None
+    try:
+        sums = json.loads(text.decode("utf-8"))
+        if "files" not in sums:  # the record of an older planlineage
+            files = {k.rpartition(":")[0]: [int(k.rpartition(":")[2]), v] for k, v in sums.items()}
+            return {"closed": False, "files": files, "mtimes": {}}
+        if sums.get("digest") != _sums_digest(sums["closed"], sums["files"]):
+            raise ValueError("digest")
+        return sums
+    except (ValueError, TypeError, AttributeError, KeyError, IndexError):
+        raise damaged(path, f"checksum mismatch in {SUMS_FILE}") from None
+
+
+def _write_sums(path: Path, closed: bool, files: dict, mtimes: dict) -> None:
+    record = {"closed": closed, "files": files, "digest": _sums_digest(closed, files), "mtimes": mtimes}
     tmp = path / (SUMS_FILE + ".tmp")
-    tmp.write_text(json.dumps(sums, indent=0) + "\n", encoding="utf-8")
+    tmp.write_text(json.dumps(record, indent=0, sort_keys=True) + "\n", encoding="utf-8")
     os.replace(tmp, path / SUMS_FILE)
 
 
-def verify_checksums(path: str | Path) -> int:
-    """Check the table files of the store at ``path`` against the sums its last writer recorded.
+def checksums_opened(path: Path) -> None:
+    """Before a writer opens the store: check the files that are not tables, then check tables only
+    until this writer's clean close.
 
+    Write-ahead logs, MANIFEST, CURRENT and OPTIONS change while a writer works, and a killed writer
+    leaves them changed; their sums hold again from the next clean close. RocksDB replays a damaged
+    write-ahead log without a word (it stops at the damage), hence the check before it opens.
+    Table files never change once written.
+    """
+    sums = _read_sums(path)
+    if sums is None:
+        return
+    if sums["closed"]:
+        verify_checksums(path, tables=False)
+    files = {n: v for n, v in sums["files"].items() if n.endswith(".sst")}
+    if sums["closed"] or files != sums["files"]:
+        _write_sums(path, False, files, {})
+
+
+def write_checksums(path: Path) -> None:
+    """Record size and SHA-256 of every file of a closed store (but those of _UNCHECKED).
+
+    A file recorded before with the same size (and, but for table files, which never change once
+    written, the same modification time) is not hashed again: it keeps the sum it had when checked.
+    """
+    try:
+        old = _read_sums(path) or {"files": {}, "mtimes": {}}
+    except StoreError:
+        old = {"files": {}, "mtimes": {}}
+    files, mtimes = {}, {}
+    for p in sorted(path.iterdir()):
+        if not p.is_file() or _UNCHECKED.fullmatch(p.name) or not _is_store_file(p.name):
+            continue
+        st = p.stat()
+        known = old["files"].get(p.name)
+        same = known is not None and known[0] == st.st_size and (
+            p.name.endswith(".sst") or old["mtimes"].get(p.name) == st.st_mtime_ns)
+        files[p.name] = [st.st_size, known[1] if same else _sha256(p)]
+        mtimes[p.name] = st.st_mtime_ns
+    _write_sums(path, True, files, mtimes)
+
+
+def verify_checksums(path: str | Path, tables: bool = True) -> int:
+    """Check the files of the store at ``path`` against the sums its last writer recorded.
+
+    After a clean close every recorded file must be there with its size and content; while a writer
+    has the store open, or after a writer was killed, the table files only (one compacted away since
+    is not missing). ``tables=False`` leaves the table files out.
     RETURNS (int): files checked; raises StoreError naming the first damaged file (size or content).
     """
     path = Path(path)
-    try:
-        sums = json.loads((path / SUMS_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    sums = _read_sums(path)
+    if sums is None:
         return 0
     checked = 0
-    for key, digest in sums.items():
-        name, _, size = key.rpartition(":")
+    for name, (size, digest) in sorted(sums["files"].items()):
+        table = name.endswith(".sst")
+        if (not sums["closed"] and not table) or (table and not tables):
+            continue
         p = path / name
-        if not p.exists():
+        try:
+            same = p.stat().st_size == int(size) and _sha256(p) == digest
+        except FileNotFoundError:
+            if sums["closed"]:
+                raise damaged(path, f"{name} is missing") from None
             continue  # compacted away by a later writer
-        if p.stat().st_size != int(size) or _sha256(p) != digest:
+        if not same:
             raise damaged(path, f"checksum mismatch in {name}")
         checked += 1
     return checked
@@ -261,6 +336,7 @@ class _Embedded:
                     # --rebuild empties the store: its files are removed (under the lock), so that a
                     # damaged store, which RocksDB may fail to open or to clear, starts again too.
                     _wipe_damaged(path)
+                checksums_opened(path)  # the files RocksDB does not check, before it reads them
                 self.store = ox.Store(str(path))
         except OSError as e:
             self._unlock()
@@ -268,6 +344,9 @@ class _Embedded:
         except RuntimeError as e:
             self._unlock()
             raise damaged(path, e) from None
+        except StoreError:
+            self._unlock()  # a damaged file found by checksums_opened
+            raise
         self.name = str(path) if path else "<memory>"
         self.read_only = read_only
         # Queries read the materialised set union in the default graph when it is sealed (see
