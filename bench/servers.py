@@ -41,6 +41,8 @@ def _port() -> int:
 def _build(corpus: Path, where: list[str], env: dict | None = None) -> dict:
     wall, code, rss, err = harness._run([str(EXE), "build", str(corpus), *where], env={**os.environ, **(env or {})})
     last = [line for line in err.replace("\r", "\n").splitlines() if "triples in" in line]
+    if code != 0:
+        raise SystemExit(f"bench/servers.py: build {' '.join(where)} failed (exit {code}): {err.strip()[-500:]}")
     return {"wall_s": round(wall, 2), "exit": code, "peak_rss_mb": rss, "message": last[-1] if last else err[-300:]}
 
 

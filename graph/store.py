@@ -581,8 +581,9 @@ def _term_from_json(b: dict):
 #: Environment variables holding the credentials sent to an endpoint (HTTP Basic or Digest, as it asks).
 USER_ENV, PASSWORD_ENV = "PLANLINEAGE_USER", "PLANLINEAGE_PASSWORD"
 # Virtuoso's SPARQL compiler runs out of memory on one INSERT DATA of about 5,000 triples
-# ("SP030 ... memory exhausted"); operations of 1,000 are read in any number.
-_INSERT_CHUNK = 1000
+# ("SP030 ... memory exhausted") and on requests of more than about 32 KB of compiled code: it gets
+# operations of 500 triples, one a request.
+_INSERT_CHUNK = 500
 
 
 def _insert_data(graph, triples, chunk: int = _INSERT_CHUNK) -> str:
@@ -670,12 +671,23 @@ class _Remote:
             raise StoreError(f"{url}: cannot reach the endpoint ({getattr(e, 'reason', e)})") from None
 
     def query(self, sparql: str, bindings: dict | None) -> Result:
-        if bindings:
-            sparql = (with_binds if self.virtuoso else with_values)(sparql, bindings)
+        if bindings and self.virtuoso:
+            # Virtuoso 7.2: VALUES does not bind the subject of a property path (every ?c of
+            # ``VALUES (?p) {(<x>)} ?p eli:x* ?c``), and a literal BIND joined with a path inside
+            # OPTIONAL fails to compile (SP031): IRIs are bound with BIND, literals with VALUES.
+            iris = {k: v for k, v in bindings.items() if isinstance(v, ox.NamedNode)}
+            rest = {k: v for k, v in bindings.items() if k not in iris}
+            sparql = with_values(sparql, rest) if rest else sparql
+            sparql = with_binds(sparql, iris) if iris else sparql
+        elif bindings:
+            sparql = with_values(sparql, bindings)
         fields = [("query", sparql)]
         url = self.endpoint
         if self.virtuoso and not self.union:
             fields.append(("default-graph-uri", UNION_GRAPH.value))
+        elif self.virtuoso and not self._graphs_query(sparql):
+            # No sealed union (a build was killed): the content graphs by name, never Virtuoso's own.
+            fields += [("default-graph-uri", g) for g in self._content_graphs()]
         elif self.union and not self.virtuoso:
             url += ("&" if "?" in url else "?") + "union-default-graph"
         head = re.sub(r"#[^\n]*", "", sparql)
@@ -696,6 +708,22 @@ class _Remote:
 
     def update(self, sparql: str) -> None:
         self._post(self.update_endpoint, [("update", sparql)])
+        self._graphs = None
+
+    _graphs = None
+
+    @staticmethod
+    def _graphs_query(sparql: str) -> bool:
+        """Whether a query names its graphs (``GRAPH ?g`` or ``GRAPH <...>``): it needs no default graph."""
+        return re.search(r"\bGRAPH\s*[?<]", sparql) is not None
+
+    def _content_graphs(self) -> list[str]:
+        """The documents' graphs and the derived graph (kept until the next update)."""
+        if self._graphs is None:
+            res = self.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?d {PL.sourceFile} ?f }} {DOC_GRAPH_FILTER} }}",
+                             None)
+            self._graphs = sorted(r["g"].value for r in res.rows) + [DERIVED_GRAPH.value]
+        return self._graphs
 
     def write_graph(self, graph: ox.NamedNode, triples, drop=()) -> None:
         """Replace ``graph`` by ``triples`` and drop the graphs ``drop`` (the versions it replaces)."""
@@ -704,17 +732,26 @@ class _Remote:
             self.update(drops + f"DROP SILENT GRAPH {graph} ;\n" + _insert_data(graph, triples))
             return
         staging = ox.NamedNode(STAGING_GRAPHS + graph.value.rsplit("/", 1)[-1])
-        self.update(f"DROP SILENT GRAPH {staging} ;\n" + _insert_data(staging, triples))
+        self.update(f"DROP SILENT GRAPH {staging}")
+        self._insert(staging, triples)
         self.update(f"MOVE SILENT {staging} TO {graph}")
         if drops:
             self.update(drops.rstrip(" ;\n"))
 
+    def _insert(self, graph, triples) -> None:
+        """INSERT DATA into ``graph``; on Virtuoso one request per operation of _INSERT_CHUNK triples
+        (its compiler takes about 32 KB of code a request: "SQ199 Maximum size (32767) of a code vector")."""
+        triples = list(triples)
+        if not self.virtuoso:
+            if triples:
+                self.update(_insert_data(graph, triples))
+            return
+        for i in range(0, len(triples), _INSERT_CHUNK):
+            self.update(_insert_data(graph, triples[i:i + _INSERT_CHUNK]))
+
     def quads(self):
         res = self.query(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {CONTENT_GRAPH_FILTER} }}", None)
         return (ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in res.rows)
-
-    def _union_graph(self):
-        return UNION_GRAPH if self.virtuoso else None
 
     def materialise_union(self) -> None:
         """Make the union graph (oxigraph: the default graph) the set union of the content graphs,
@@ -736,12 +773,17 @@ class _Remote:
         """triples (list[Triple]): just written to a named graph; also added to the materialised union.
         seal (bool): then write UNION_SEAL: the union is complete."""
         if not self.union:
-            ops = [_insert_data(self._union_graph(), triples)] if triples else []
+            if not self.virtuoso:  # one request, one transaction: the seal with the last triples
+                ops = [_insert_data(None, triples)] if triples else []
+                if seal:
+                    ops.append(f"INSERT DATA {{ GRAPH {STORE_GRAPH} {{ {UNION_SEAL.subject} {UNION_SEAL.predicate} "
+                               f"{UNION_SEAL.object} }} }}")
+                if ops:
+                    self.update(" ;\n".join(ops))
+                return
+            self._insert(UNION_GRAPH, triples)  # then the seal, once every part is in
             if seal:
-                ops.append(f"INSERT DATA {{ GRAPH {STORE_GRAPH} {{ {UNION_SEAL.subject} {UNION_SEAL.predicate} "
-                           f"{UNION_SEAL.object} }} }}")
-            if ops:
-                self.update(" ;\n".join(ops))
+                self._insert(STORE_GRAPH, [ox.Triple(UNION_SEAL.subject, UNION_SEAL.predicate, UNION_SEAL.object)])
 
     def get_answer(self, key: ox.NamedNode) -> str | None:
         """None: a server answers live (its union is not materialised by us)."""

@@ -111,9 +111,14 @@ def _revise(text: str) -> str:
 def _tasks(store_dir: Path, source: str) -> dict[str, tuple]:
     """ref -> (folded lead labels, end) of the plan built from ``source``, as the graph answers."""
     with open_store(store_dir, read_only=True) as s:
-        rows = s.query("""SELECT ?ref ?l ?end WHERE { ?d pl:sourceFile ?f . ?t p-plan:isStepOfPlan ?d ; pl:ref ?ref .
-                            OPTIONAL { ?t pl:leadUnit/skos:prefLabel ?l } OPTIONAL { ?t time:hasEnd ?end } }""",
-                       {"f": __import__("pyoxigraph").Literal(source)}).rows
+        return _tasks_in(s, source)
+
+
+def _tasks_in(s, source: str) -> dict[str, tuple]:
+    """ref -> (folded lead labels, end) of the plan built from ``source``, as the open store answers."""
+    rows = s.query("""SELECT ?ref ?l ?end WHERE { ?d pl:sourceFile ?f . ?t p-plan:isStepOfPlan ?d ; pl:ref ?ref .
+                        OPTIONAL { ?t pl:leadUnit/skos:prefLabel ?l } OPTIONAL { ?t time:hasEnd ?end } }""",
+                   {"f": __import__("pyoxigraph").Literal(source)}).rows
     out: dict[str, tuple] = {}
     for r in rows:
         leads, ends = out.get(r["ref"].value, (frozenset(), frozenset()))
@@ -165,6 +170,38 @@ def test_versions_revised_plan_replaces_the_old_version(tmp_path):
     with open_store(store, read_only=True) as s:
         assert sorted(str(r) for r in s.query(links).rows) == before
         assert s.sources() == [revised.name]
+
+
+@pytest.fixture(scope="module")
+def fresh_virtuoso(tmp_path_factory, free_port):
+    """A Virtuoso of this module alone (graph/virtuoso.py), empty at the start."""
+    from planlineage.graph.virtuoso import Accounts, running
+
+    acc = Accounts(writer_password="w-rev", analyst_password="a-rev", dba_password="d-rev")
+    with running(tmp_path_factory.mktemp("vrev"), free_port(), free_port(), acc) as inst:
+        yield inst
+
+
+def test_versions_revised_plan_replaces_on_virtuoso(fresh_virtuoso, tmp_path, monkeypatch):
+    """The same revision on the shared Virtuoso, where a document is staged and MOVEd in place."""
+    inst = fresh_virtuoso
+    revised = tmp_path / "revised_004.txt"
+    revised.write_text(_revise(PLAN_A.read_text(encoding="utf-8")), encoding="utf-8")
+    after = _record_tasks(revised)
+    monkeypatch.setenv("PLANLINEAGE_USER", inst.accounts.writer)
+    monkeypatch.setenv("PLANLINEAGE_PASSWORD", inst.accounts.writer_password)
+    assert _build(PLAN_A, "--endpoint", inst.auth_endpoint).exit_code == 0
+    res = _build(revised, "--endpoint", inst.auth_endpoint)
+    assert res.exit_code == 0, res.output
+    assert f"Replaced: {revised.name} (same plan as {PLAN_A.name}," in res.stderr and "Skipped" not in res.stderr
+    monkeypatch.delenv("PLANLINEAGE_USER")
+    reader = open_store(endpoint=inst.endpoint)  # as an analyst reads it: anonymous, read-only
+    assert reader.sources() == [revised.name]
+    assert _tasks_in(reader, revised.name) == after
+    assert len(reader.query("SELECT ?new ?old WHERE { GRAPH ?new { ?new prov:wasRevisionOf ?old } }").rows) == 1
+    staged = reader.query('SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } '
+                          'FILTER(STRSTARTS(STR(?g), "https://w3id.org/planlineage/id/graph/staging/")) }').rows
+    assert staged == []
 
 
 def test_versions_keep_both_keeps_two_plans(tmp_path):
