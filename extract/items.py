@@ -371,6 +371,9 @@ def _walk(node: Node, path: list[Node], labels: dict, group: str | None, out: li
                 own.update(lab)
         out.append(_make(c, path, own, group, "letters" if node.kind == "letter" else "bullets"))
         return
+    unit = _heading_unit(node)
+    if unit:
+        own["lead"] = unit  # "1. Sở Y tế" over its items: the heading names who does them
     if subs and "lead" not in own:
         intro = _intro_lead(node, subs[0])
         if intro:
@@ -404,6 +407,28 @@ def _walk(node: Node, path: list[Node], labels: dict, group: str | None, out: li
         heading = group  # "1. Nội dung, biện pháp" under "II. BAN HÀNH VĂN BẢN ...": the group is II
     for c in subs:
         _walk(c, path + [c], own, heading or group, out)
+
+
+def _heading_unit(node: Node) -> str | None:
+    """The unit a numbered group heading names and nothing else ("2. Sở Tài chính", "a) Ủy ban
+    nhân dân các xã, phường"), when items or a paragraph stand under it and at least half of its
+    numbered siblings (two or more) name a unit too: a list of units, not of topics."""
+    if node.block is None or node.kind in _TOP or node.kind in _BULLETS or not node.children:
+        return None
+    unit = _only_unit(node.text)
+    if unit is None or node.parent is None:
+        return unit
+    sibs = [c for c in node.parent.items() if c.kind == node.kind]
+    named = sum(1 for c in sibs if _only_unit(c.text))
+    return unit if named >= 2 and 2 * named >= len(sibs) else None
+
+
+def _only_unit(text: str) -> str | None:
+    text = text.rstrip(" :")
+    if text.endswith((".", ";")) or ":" in text:
+        return None
+    u = _unit_heading(text)
+    return u[0] if u and not u[1] else None
 
 
 def _names_theme(text: str) -> bool:
