@@ -34,7 +34,7 @@ _DATE_SLASH = re.compile(rf"ngày\s*{_DAY}?\s*/\s*{_DAY}?\s*/\s*(\d{{4}})", re.I
 _NUMBER_CUE = re.compile(r"(?<!\w)(?:Số|SỐ)\s*(?::|\.)?\s*(?=[\d/])|(?<!\w)(?:Số|SỐ)\s*:\s*")
 _PLACE_DATE = re.compile(r"(?!(?<=[^\W\d_])[^\W\d_])(?:[^\W\d_]+\s+){0,6}[^\W\d_]+\s*,\s*ngày\b")  # "Lương Minh, ngày"
 # At most 64 characters before the "/" (the longest in the bundled and real plans: 4) keep a search linear.
-_NUMBER_VALUE = re.compile(r"(?!(?<=\d)\d|(?<=\s)\s)(\d[\w.]{0,63})?((?:\s*[/-]\s*[^\W_][\w&.]*)+)")
+_NUMBER_VALUE = re.compile(r"(?!(?<=\d)\d|(?<=\d\.)\d|(?<=\s)\s)(\d[\w.]{0,63})?((?:\s*[/-]\s*[^\W_][\w&.]*)+)")
 _RULE = re.compile(r"[-_=~*—–]{3,}")  # "-------" under the body and the motto
 _DOTS = re.compile(r"[.…]{3,}")  # a blank to fill in ("Số: ....../KH-UBND", "ngày ..... tháng 7")
 #: A Vietnamese syllable, folded (initial consonants, one to three vowels, final consonants).

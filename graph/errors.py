@@ -16,6 +16,10 @@ class StoreError(GraphError):
     """The store (directory or endpoint) cannot be opened, read or written."""
 
 
+class StoreWriteError(StoreError):
+    """Writing to the store failed (disk full, I/O error): a build stops there, what it wrote stays whole."""
+
+
 class NotFound(GraphError, LookupError):
     """A plan or task named on the command line is not in the graph."""
 

@@ -37,7 +37,7 @@ import pyoxigraph as ox
 
 from .answers import RDF_JSON, answer_key, decode_rows, encode_rows
 from .bulk import paused_gc
-from .errors import GraphError, StoreError
+from .errors import GraphError, StoreError, StoreWriteError
 from .federation import check_federation
 from .iris import CONTENT_GRAPH_FILTER, DOC_GRAPH_FILTER, DERIVED_GRAPH, STAGING_GRAPHS, STORE_GRAPH, UNION_GRAPH
 from .namespaces import PL, PROV, sparql_prefixes
@@ -315,8 +315,8 @@ class _Writing:
     def __exit__(self, kind, e, tb):
         if isinstance(e, OSError):
             first = str(e).splitlines()[0] if str(e) else type(e).__name__
-            raise StoreError(f"{self.name}: cannot write the store ({first[:200]}); "
-                             "free disk space, then run the build again to complete it") from None
+            raise StoreWriteError(f"{self.name}: cannot write the store ({first[:200]}); "
+                                  "free disk space, then run the build again to complete it") from None
         return False
 
 
@@ -415,8 +415,9 @@ class _Embedded:
 
     def update(self, sparql: str) -> None:
         try:
-            self.store.update(sparql)
-        except (SyntaxError, OSError) as e:
+            with _Writing(self.name):  # disk full stops the build: it is no fault of the document
+                self.store.update(sparql)
+        except SyntaxError as e:
             raise StoreError(f"{self.name}: update failed ({e})") from None
 
     def write_graph(self, graph: ox.NamedNode, triples, drop=()) -> None:
@@ -943,6 +944,8 @@ class GraphStore:
             missing = validate_triples(doc.triples, source)
             # The replaced versions go in the same update (one transaction): never both, never neither.
             self.backend.write_graph(doc.graph, doc.triples, drop=[s.graph for s in old])
+        except StoreWriteError:
+            raise
         except GraphError as e:
             return Outcome(source, error=str(e)), None
         return Outcome(source, triples=len(doc.triples), missing=missing), doc

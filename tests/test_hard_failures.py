@@ -284,6 +284,70 @@ def test_disk_full_during_build_is_one_line_with_a_summary_and_the_next_build_co
     assert _cli("validate", "--store", store).exit_code == 0
 
 
+def _document_graphs(store) -> dict:
+    """{graph IRI: its triples} of every document graph (not the derived graph, not the store's own)."""
+    from planlineage.graph.iris import DERIVED_GRAPH, STORE_GRAPH
+
+    out: dict = {}
+    for q in store.quads():
+        if q.graph_name not in (DERIVED_GRAPH, STORE_GRAPH):
+            out.setdefault(str(q.graph_name), set()).add((str(q.subject), str(q.predicate), str(q.object)))
+    return out
+
+
+@pytest.fixture
+def ext4_disk(tmp_path):
+    """A real 16 MB ext4 file system on a loop device (needs root and a loop device, as in the CI
+    container), filled by one file to 1 MB short of full: RocksDB meets ENOSPC while it appends to
+    its write-ahead log in the middle of a document, not only when it writes tables (tmpfs above)."""
+    import shutil as sh
+    import subprocess
+
+    image, mnt = tmp_path / "disk.img", tmp_path / "ext4"
+    mnt.mkdir()
+    with image.open("wb") as f:
+        f.truncate(16 * 2 ** 20)
+    if not sh.which("mkfs.ext4") or subprocess.run(["mkfs.ext4", "-q", "-F", "-m", "0", str(image)],
+                                                   capture_output=True).returncode:
+        pytest.skip("mkfs.ext4 not available")
+    if subprocess.run(["mount", "-o", "loop", str(image), str(mnt)], capture_output=True).returncode:
+        pytest.skip("cannot mount a loop device here")
+    try:
+        free = sh.disk_usage(mnt).free
+        subprocess.run(["fallocate", "-l", str(free - 2 ** 20), str(mnt / "filler")], check=True)
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+
+
+def test_disk_full_on_ext4_stops_the_build_with_one_line_and_leaves_whole_documents(ext4_disk):
+    store = ext4_disk / "store"
+    res = _cli("build", ROOT / "data", "--store", store)
+    assert res.exit_code == 1
+    assert "Traceback" not in res.stderr
+    lines = res.stderr.strip().splitlines()
+    assert _errors(res) == [lines[-1]]  # one error line: the documents after it are not blamed for the disk
+    assert lines[-1].startswith(f"Error: {store}: cannot write the store (IO error: No space left on device")
+    assert lines[-1].endswith("free disk space, then run the build again to complete it")
+    written, _, rest = lines[-2].partition(" of 5 documents written before the store failed, 0 failed, ")
+    assert rest == f"{5 - int(written)} not reached" and int(written) < 5
+    with open_store(store, read_only=True) as s:
+        stored = s.sources()
+        graphs = _document_graphs(s)
+    assert len(stored) == int(written) and len(graphs) == int(written)
+    assert _cli("validate", "--store", store).exit_code == 0
+    clean = ext4_disk.parent / "clean"  # the same documents built on a disk with room: the same graphs
+    assert _cli("build", *[ROOT / "data" / name for name in stored], "--store", clean).exit_code == 0
+    with open_store(clean, read_only=True) as s:
+        assert _document_graphs(s) == graphs
+    (ext4_disk / "filler").unlink()  # free disk space, as the line says
+    again = _cli("build", ROOT / "data", "--store", store)
+    assert again.exit_code == 0, again.stderr
+    with open_store(store, read_only=True) as s:
+        assert len(s.sources()) == 5
+    assert _cli("validate", "--store", store).exit_code == 0
+
+
 def test_an_escape_sequence_in_an_argument_is_not_echoed_raw(store):
     res = _cli("lineage", "x\x1b]0;pwned\x07", "--store", store)
     assert res.exit_code == 1

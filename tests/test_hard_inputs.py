@@ -129,3 +129,62 @@ def test_the_task_count_grows_with_the_plan_not_faster(tmp_path):
     small = extract_text(_many_tasks(6, 20), "small.txt")
     big = extract_text(_many_tasks(60, 20), "big.txt")
     assert len(small["tasks"]) == 120 and len(big["tasks"]) == 1200
+
+
+#: The patterns bench/regex_scaling.py found quadratic before they were rewritten (issue #15).
+WERE_QUADRATIC = ["header.NUMBER", "header._PLACE_DATE", "header._NUMBER_VALUE", "meta._CAPTION", "targets._RATE_UNIT",
+                  "units._DASH", "units._PAREN", "layout._PIPE_SEP", "blocktables._VALUE", "references._ITEM_START",
+                  "references._NOTE_START", "htmlpage._HTML_START", "meta._SIGNATURE"]
+
+_RUN_PATTERNS = r"""
+import sys, time
+sys.path.insert(0, sys.argv[1])
+from regex_scaling import ALPHABETS, exercise, patterns, run_of
+for name, p in patterns():
+    print("start", name, flush=True)
+    t = time.process_time()
+    for a in ALPHABETS:
+        exercise(p, run_of(p, a, 100_000))
+    print("done", name, time.process_time() - t, flush=True)
+"""
+
+
+def test_every_pattern_of_extract_stays_within_its_benchmark_budget_on_long_runs():
+    """Every compiled module-level pattern of planlineage.extract (bench/regex_scaling.py finds them,
+    lists and tuples of patterns included) runs search, match and findall over each adversarial run
+    of 100,000 characters, in a process of its own.
+
+    The bound is not a wall-clock limit chosen here: each pattern gets 20 times the CPU time
+    bench/regex_scaling.py measured for it (its slowest run at 10^5 characters, times the number of
+    runs; at least 1 s, also for a pattern the benchmark has not seen), counted as CPU time of
+    that process, which the load of the machine does not inflate. A linear pattern uses a few
+    percent of its budget; a quadratic one about 100 times its 10^4 figure: the old
+    ``units._PAREN``, one of the cheapest of the 14 the benchmark found quadratic, took 18.7 s of
+    CPU on one run of 10^5 spaces (it has three such runs: spaces, newlines, tabs) against a budget
+    of about 4 s, the others up to minutes, so each of them fails here (or hits the overall
+    timeout, which names the pattern that was running).
+    """
+    import json
+    import subprocess
+
+    bench = ROOT / "bench"
+    measured = json.loads((bench / "results" / "regex_scaling.json").read_text(encoding="utf-8"))
+    sys.path.insert(0, str(bench))
+    from regex_scaling import ALPHABETS
+
+    budget = {w["pattern"]: max(1.0, 20 * (w["100000_s"] or 0) * len(ALPHABETS)) for w in measured["worst"]}
+    assert not measured["flagged"], measured["flagged"]  # the benchmark itself found nothing quadratic
+    proc = subprocess.Popen([sys.executable, "-c", _RUN_PATTERNS, str(bench)], stdout=subprocess.PIPE, text=True)
+    try:
+        out, _ = proc.communicate(timeout=600)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, _ = proc.communicate()
+        running = [line.split()[1] for line in out.splitlines() if line.startswith("start")][-1:]
+        pytest.fail(f"pattern {running} still running after 600 s on runs of 100,000 characters")
+    assert proc.returncode == 0
+    done = {line.split()[1]: float(line.split()[2]) for line in out.splitlines() if line.startswith("done")}
+    assert set(WERE_QUADRATIC) <= set(done)
+    over = {name: (round(cpu, 3), round(budget.get(name, 1.0), 3)) for name, cpu in done.items()
+            if cpu > budget.get(name, 1.0)}
+    assert not over, f"CPU seconds over the budget from bench/results/regex_scaling.json: {over}"
