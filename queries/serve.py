@@ -324,8 +324,8 @@ class _Call:
 
     __slots__ = ("engine", "key", "started", "conn", "stopped")
 
-    def __init__(self, engine: _Engine, key):
-        self.engine, self.key, self.started = engine, key, time.monotonic()
+    def __init__(self, engine: _Engine, key, started: float):
+        self.engine, self.key, self.started = engine, key, started
         self.conn: http.client.HTTPConnection | None = None
         #: Set when the query reached the time limit and the guard gave it up.
         self.stopped = False
@@ -358,8 +358,9 @@ class Upstream:
 
     Each engine runs in a session of its own: where Linux shares the CPU out between sessions
     first (autogroups), a runaway's CPU time would otherwise count against the guard's session,
-    whatever its thread's priority (measured with 50 light clients: their p99 124-135 ms with the runaway
-    at SCHED_IDLE in the guard's session, 74-82 ms with its session at nice 19; 59-70 ms without it).
+    whatever its thread's priority (measured with 50 light clients: their p99 119-222 ms with the
+    runaway at SCHED_IDLE in the guard's session, 74-82 ms with its session at nice 19; 59-81 ms
+    without it).
 
     A new engine is started only while fewer than ``MAX_ENGINES`` run; without a spare, a heavy
     query stays on the serving engine (its thread at the lowest priority) until one can be started.
@@ -394,15 +395,16 @@ class Upstream:
     def enter(self, key=None) -> _Call:
         """A request starts: RETURNS the call (``call.engine.port``): on the low-priority engine when
         the same request (``key``: its path and body) was heavy before, else on the serving one."""
+        arrived = time.monotonic()  # the time limit counts from here
         with self.lock:
             known = key is not None and key in self.heavy_keys
             if known:
                 self.heavy_keys.move_to_end(key)
                 self._start_lane()
                 # A heavy request may wait for the low-priority engine to start (tens of ms).
-                self.lane_ready.wait_for(lambda: self.lane is not None or not self.lane_spawning, timeout=5)
+                self.lane_ready.wait_for(lambda: self.lane is not None or not self.lane_spawning, timeout=1)
             engine = self.lane if known and self.lane is not None else self.current
-            call = _Call(engine, key)
+            call = _Call(engine, key, arrived)
             engine.calls.add(call)
             return call
 
@@ -445,7 +447,12 @@ class Upstream:
                f"127.0.0.1:{port}", *self.union]
         # A session of its own: on Linux with autogroups, CPU time is shared out between sessions
         # first, so a runaway's group can be set apart (_lowest_priority), not charged to the guard's.
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        # Two malloc arenas: glibc reserves 64 MB of address space for each thread's arena otherwise,
+        # and 16 threads' reservations alone reach a --max-memory of 1,000 MB (measured: light queries
+        # stopped with "memory limit" at 16 clients).
+        env = {**os.environ, "MALLOC_ARENA_MAX": "2"}
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+                                env=env)
         self._limit_memory(proc.pid)
         deadline = time.monotonic() + 20
         while True:

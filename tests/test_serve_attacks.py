@@ -62,11 +62,11 @@ def served(corpus_store_dir, running_server, free_port):
         yield url, port
 
 
-def _get(url: str, query: str, headers=None):
+def _get(url: str, query: str, headers=None, timeout: float = 30):
     req = urllib.request.Request(url + "?" + urllib.parse.urlencode({"query": query}),
                                  headers={"Accept": "application/sparql-results+json", **(headers or {})})
     try:
-        with urllib.request.urlopen(req, timeout=30) as resp:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
             return resp.status, dict(resp.headers), resp.read()
     except urllib.error.HTTPError as e:
         return e.code, dict(e.headers), e.read()
@@ -167,13 +167,15 @@ def test_attack_query_beyond_the_memory_limit_is_stopped_and_the_server_recovers
                                                                                    free_port):
     port = free_port()
     url = f"http://127.0.0.1:{port}/query"
-    cmd = [PLANLINEAGE, "serve", "--store", str(corpus_store_dir), "--port", str(port), "--timeout", "60",
+    # A heavy query runs at the lowest priority, on the CPU other programs leave: on a busy machine
+    # it takes a while to grow to the memory limit, so the time limit is far.
+    cmd = [PLANLINEAGE, "serve", "--store", str(corpus_store_dir), "--port", str(port), "--timeout", "300",
            "--max-memory", "700"]
     with running_server(cmd, url + "?query=ASK%7B%7D", "planlineage serve"):
-        started = time.monotonic()
-        status, _, body = _get(url, "SELECT ?a ?b ?c WHERE { ?a ?p ?o . ?b ?q ?r . ?c ?x ?y } ORDER BY ?o ?r ?y")
-        assert status == 500 and b"memory limit of 700 MB" in body, body
-        assert time.monotonic() - started < 60
+        status, _, body = _get(url, "SELECT ?a ?b ?c WHERE { ?a ?p ?o . ?b ?q ?r . ?c ?x ?y } ORDER BY ?o ?r ?y",
+                               timeout=330)
+        # Stopped by the memory limit, not the time limit.
+        assert status == 500 and body == b"query stopped: the engine reached its memory limit of 700 MB\n", body
         status, _, body = _get(url, SELECT)
         assert status == 200 and int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) > 1000
 
@@ -260,10 +262,11 @@ def test_attack_runaway_query_does_not_end_the_queries_of_others(corpus_store_di
         busy = sum(after[pid] - before[pid] for pid in engines if after[pid] is not None and before[pid] is not None)
     assert len(slow) >= 3
     assert {(status, body) for _, _, status, body in slow} == \
-           {(500, b"query stopped: it exceeded the time limit of 1 s\n")}
+           {(500, b"query stopped: it exceeded the time limit of 1 s\n")}, slow
     # Each was stopped at the limit, not after a restart or a queue (seconds, not milliseconds).
-    assert max(end - start for start, end, _, _ in slow) < 4
-    assert {(status, answer) for _, _, status, answer in light} == {(200, triples)}
+    assert max(end - start for start, end, _, _ in slow) < 4, [end - start for start, end, _, _ in slow]
+    answers = [(status, answer) for _, _, status, answer in light]
+    assert set(answers) == {(200, triples)}, {a: answers.count(a) for a in set(answers)}
     during = [1 for start, end, _, _ in light if any(s < start and end < e for s, e, _, _ in slow)]
     assert len(during) > 20, (len(during), len(light))
     assert len(engines) <= 3, engines
