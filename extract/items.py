@@ -52,7 +52,7 @@ _TOP = ("upper", "roman")
 @lru_cache(maxsize=1)
 def cues() -> dict:
     return read_json(LEXICON, ("section_skip", "section_assign", "section_tasks", "label_headings",
-                               "table_columns", "body_end", "indicator_content", "content_labels", "section_tasks_explicit", "time_openers", "part_words", "table_ref", "table_not_lead", "detail_kinds", "unit_prefixes"),
+                               "table_columns", "body_end", "indicator_content", "content_labels", "section_tasks_explicit", "time_openers", "part_words", "table_ref", "table_not_lead", "detail_kinds", "unit_prefixes", "group_skip"),
                      "layout cue lexicon")
 
 
@@ -360,6 +360,9 @@ def _walk(node: Node, path: list[Node], labels: dict, group: str | None, out: li
         if lab:
             own.update(lab)
     subs = _task_children(node)
+    if node.block is not None and node.kind not in _TOP and node.kind not in _BULLETS and subs and any(
+            key(node.text).startswith(c) for c in cues()["group_skip"]):
+        return  # "1. Mục tiêu phát triển" inside a section of contents: what to reach, not tasks
     if (len(subs) == 1 and node.block is not None and node.kind not in _TOP
             and _content_rx().match(fold_chars(subs[0].text))):
         # "a) Hoạt động 1" over "- Nội dung: ..." and its labels: the item is the task, the
