@@ -342,12 +342,13 @@ class Upstream:
     itself; a watcher thread looks at every request in flight every ``WATCH_S`` (25 ms):
 
     * a request is heavy once the engine thread serving it (oxigraph serves each connection in a
-      thread of its own, found in ``/proc``) used ``HEAVY_CPU_S`` of CPU, or once it ran for
-      ``heavy_after_s``: that thread gets the lowest CPU priority (SCHED_IDLE, nice 19), so light
-      queries get the cores, and new requests go to the warm spare at once (the engine is retired;
-      a new spare is started in the background). The light queries still in flight on the retired
-      engine finish there, at their normal priority; ``DRAIN_S`` later the engine's whole session
-      goes to the lowest priority too;
+      thread of its own, found in ``/proc``) used ``HEAVY_CPU_S`` of CPU: that thread gets the
+      lowest CPU priority (SCHED_IDLE, nice 19), so light queries get the cores, and new requests
+      go to the warm spare at once (the engine is retired; a new spare is started in the
+      background). A request in flight for ``heavy_after_s`` retires its engine too, but keeps its
+      priority (it may be a light query waiting for the CPU). The light queries still in flight on
+      the retired engine finish there, at their normal priority; once only heavy requests are left
+      on it (``DRAIN_S`` at the soonest) the engine's whole session goes to the lowest priority;
     * the request (its path and body) is remembered: when it comes again it goes straight to a
       low-priority engine kept for heavy requests, whose threads are at SCHED_IDLE from the start,
       so a client looping a slow query never competes with the light ones;
@@ -571,7 +572,7 @@ class Upstream:
             threads = {e: self._heavy_threads(e) for e in look}
             heavy = {e: set(found) for e, found in threads.items()}
             # The connections of the threads that used the CPU (not merely old ones), with their age.
-            ports = {e: _thread_ports(e.proc.pid, {t: found[t][0] for t in found if found[t][1] >= HEAVY_CPU_S})
+            ports = {e: _thread_ports(e.proc.pid, {t: age for t, (age, _) in found.items()})
                      for e, found in threads.items() if e is not self.lane}
             stop = []
             with self.lock:
@@ -583,7 +584,7 @@ class Upstream:
                     for call in engine.calls if ports.get(engine) else ():  # remember which requests were heavy
                         with suppress(OSError, AttributeError):
                             # Same connection (client port), same age (a port is soon used again).
-                            age = ports[engine].get(call.conn.sock.getsockname()[1])
+                            age = ports[engine].get(_port(call))
                             if (call.key is not None and not call.stopped and age is not None
                                     and abs(age - (now - call.started)) < 0.1):
                                 self.heavy_keys[call.key] = True
@@ -595,8 +596,10 @@ class Upstream:
                             stop.append(call)
                             self._retire(engine)
                 kill = [engine for engine in self.retired if self._killable(engine)]
-                # Retired a while ago: the light queries are done, only heavy ones are left on it.
-                group = [e for e in self.retired if not e.group_niced and now - e.retired_at >= DRAIN_S]
+                # Retired a while ago, and every request left on it is a heavy one (its connection's
+                # thread used the CPU): the light queries are done.
+                group = [e for e in self.retired if not e.group_niced and now - e.retired_at >= DRAIN_S
+                         and all(_port(c) in ports.get(e, ()) for c in e.calls if not c.stopped)]
                 for engine in group:
                     engine.group_niced = True
                 if now - self.spawn_failed_at > 5:
@@ -617,12 +620,14 @@ class Upstream:
                     _lowest_priority(tid)
                     engine.niced.add(tid)
 
-    def _heavy_threads(self, engine: _Engine) -> dict[int, tuple[float, float]]:
-        """The threads of ``engine`` serving a heavy request, as ``_threads`` gives them: one that
-        used ``HEAVY_CPU_S`` of CPU or started ``heavy_after_s`` ago (oxigraph serves each
-        connection in a thread of its own)."""
+    @staticmethod
+    def _heavy_threads(engine: _Engine) -> dict[int, tuple[float, float]]:
+        """The threads of ``engine`` serving a heavy request (one that used ``HEAVY_CPU_S`` of CPU;
+        oxigraph serves each connection in a thread of its own), as ``_threads`` gives them. Not an
+        old thread that used little: it may be a light query waiting for the CPU on a busy machine,
+        and at the lowest priority it would starve to the limit."""
         return {tid: (age, cpu) for tid, (age, cpu) in _threads(engine.proc.pid).items()
-                if tid not in engine.own_threads and (cpu >= HEAVY_CPU_S or age >= self.heavy_after_s)}
+                if tid not in engine.own_threads and cpu >= HEAVY_CPU_S}
 
     def stop(self) -> None:
         """Kill every engine (they only read the store)."""
@@ -645,6 +650,14 @@ def _lowest_priority(tid: int) -> None:
     with suppress(OSError, AttributeError):
         os.setpriority(os.PRIO_PROCESS, tid, 19)
         os.sched_setscheduler(tid, os.SCHED_IDLE, os.sched_param(0))
+
+
+def _port(call: _Call) -> int | None:
+    """The client port of the guard's connection to the engine for ``call`` (None before it is open)."""
+    try:
+        return call.conn.sock.getsockname()[1]
+    except (OSError, AttributeError):
+        return None
 
 
 def _lowest_group_priority(pid: int) -> None:
