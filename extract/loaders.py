@@ -39,6 +39,7 @@ import re
 import time
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -544,7 +545,8 @@ def _load_docx(data: bytes, path) -> Loaded:
             limits.check_zip(z, path, MAX_UNZIPPED_BYTES)  # real unpacked sizes, before parsing
     except zipfile.BadZipFile as e:
         raise ExtractionError(path, f"is a damaged ZIP/Word file ({e})") from None
-    except (OSError, ValueError, EOFError) as e:
+    except (OSError, ValueError, EOFError, zlib.error, RuntimeError, NotImplementedError) as e:
+        # RuntimeError: an encrypted entry; NotImplementedError: an unknown compression method.
         raise ExtractionError(path, f"is a damaged ZIP/Word file ({e})") from None
     if "word/document.xml" not in names:
         raise ExtractionError(path, "is a ZIP archive, not a Word (.docx) document")

@@ -140,6 +140,25 @@ def test_fuzz_loaders_any_unicode_text_round_trips_or_is_refused(text):
         assert loaded.text == without_controls(text)
 
 
+@pytest.mark.parametrize("method, flag", [(99, 0), (8, 1)], ids=["unknown compression", "encrypted entry"])
+def test_fuzz_loaders_docx_entry_zipfile_cannot_read_is_one_error(method, flag):
+    """A .docx whose ZIP entries name a compression method zipfile does not know, or say they are
+    encrypted (found by the atheris campaign: NotImplementedError escaped the loader), is refused
+    with one line naming the file."""
+    import struct
+
+    data = bytearray(SEEDS["docx"])
+    for sig, method_at, flag_at in ((b"PK\x03\x04", 8, 6), (b"PK\x01\x02", 10, 8)):
+        at = data.find(sig)
+        while at != -1:
+            struct.pack_into("<H", data, at + method_at, method)
+            struct.pack_into("<H", data, at + flag_at, struct.unpack_from("<H", data, at + flag_at)[0] | flag)
+            at = data.find(sig, at + 4)
+    with pytest.raises(ExtractionError) as e:
+        loaders.load_bytes(bytes(data), "odd.docx")
+    assert str(e.value).startswith("odd.docx: is a damaged ZIP/Word file") and "\n" not in str(e.value)
+
+
 HARNESS = textwrap.dedent("""
     import sys
     import atheris
@@ -167,6 +186,6 @@ def test_fuzz_loaders_atheris_campaign(tmp_path):
     harness = tmp_path / "harness.py"
     harness.write_text(HARNESS, encoding="utf-8")
     res = subprocess.run([sys.executable, str(harness), "-runs=1000", "-max_len=65536", "-rss_limit_mb=2048",
-                          str(corpus)], capture_output=True, text=True, timeout=900)
+                          f"-artifact_prefix={tmp_path}/", str(corpus)], capture_output=True, text=True, timeout=900)
     assert res.returncode == 0, res.stderr[-3000:]
     assert "Done 1000 runs" in res.stderr
