@@ -17,7 +17,6 @@ import json
 import os
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,12 +29,6 @@ import generate  # noqa: E402
 import harness  # noqa: E402
 
 EXE = Path(sys.executable).with_name("planlineage")
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _build(corpus: Path, where: list[str], env: dict | None = None) -> dict:
@@ -74,7 +67,8 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
 
     from planlineage.graph.store import open_store
-    from planlineage.graph.virtuoso import Accounts, running
+    from planlineage.graph.virtuoso import Accounts, running, wait_ready
+    from planlineage.queries.serve import free_port
 
     communes, provinces = harness.SIZES[args.size]
     work = args.work
@@ -93,13 +87,11 @@ def main(argv=None) -> int:
     print("embedded", res["stores"]["embedded"], file=sys.stderr)
 
     exe = Path(sys.executable).with_name("oxigraph")
-    port = _port()
+    port = free_port()
     ox = subprocess.Popen([str(exe if exe.exists() else "oxigraph"), "serve", "--location", str(work / "ox"),
                            "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         url = f"http://127.0.0.1:{port}/query"
-        from planlineage.graph.virtuoso import wait_ready
-
         wait_ready(url, ox)
         res["stores"]["oxigraph server"] = {"build": _build(corpus, ["--endpoint", url])}
         res["stores"]["oxigraph server"]["queries"] = _queries(open_store(endpoint=url), targets, args.runs)
@@ -109,7 +101,7 @@ def main(argv=None) -> int:
     print("oxigraph", res["stores"]["oxigraph server"], file=sys.stderr)
 
     acc = Accounts(writer_password="bench-writer", analyst_password="bench-analyst", dba_password="bench-dba")
-    with running(work / "virtuoso", _port(), _port(), acc, timeout_s=600) as inst:
+    with running(work / "virtuoso", free_port(), free_port(), acc, timeout_s=600) as inst:
         env = {"PLANLINEAGE_USER": acc.writer, "PLANLINEAGE_PASSWORD": acc.writer_password}
         res["stores"]["virtuoso"] = {"build": _build(corpus, ["--endpoint", inst.auth_endpoint], env)}
         res["stores"]["virtuoso"]["queries"] = _queries(open_store(endpoint=inst.endpoint), targets, args.runs)

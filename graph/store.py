@@ -544,10 +544,15 @@ def with_values(sparql: str, bindings: dict) -> str:
     names = list(bindings)
     values = "VALUES (" + " ".join("?" + n for n in names) + ") { (" + " ".join(
         str(bindings[n]) for n in names) + ") }\n"
+    return _at_where(sparql, values)
+
+
+def _at_where(sparql: str, text: str) -> str:
+    """``text`` put at the start of the query's WHERE clause (where bindings go)."""
     m = _WHERE.search(sparql)
     if m is None:
         raise GraphError("query: bindings need a WHERE { ... } clause")
-    return sparql[: m.end()] + values + sparql[m.end():]
+    return sparql[: m.end()] + text + sparql[m.end():]
 
 
 _XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
@@ -560,11 +565,7 @@ def with_binds(sparql: str, bindings: dict) -> str:
     >>> with_binds("SELECT ?n WHERE { ?d <p> ?n }", {"d": ox.NamedNode("http://x/d")})
     'SELECT ?n WHERE {BIND(<http://x/d> AS ?d)\\n ?d <p> ?n }'
     """
-    m = _WHERE.search(sparql)
-    if m is None:
-        raise GraphError("query: bindings need a WHERE { ... } clause")
-    binds = "".join(f"BIND({term} AS ?{name})\n" for name, term in bindings.items())
-    return sparql[: m.end()] + binds + sparql[m.end():]
+    return _at_where(sparql, "".join(f"BIND({term} AS ?{name})\n" for name, term in bindings.items()))
 
 
 def _term_from_json(b: dict):

@@ -6,12 +6,14 @@ free loopback port.
 """
 from __future__ import annotations
 
+import http.server
 import json
 from contextlib import ExitStack, contextmanager
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -182,3 +184,30 @@ def virtuoso(tmp_path_factory):
             return started[0]
 
         yield get
+
+
+@pytest.fixture(scope="module")
+def victim():
+    """A loopback HTTP server standing for an internal service: it records every request it gets."""
+    hits = []
+
+    class Secret(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            body = b"<http://x/secret> <http://x/p> \"internal secret\" ."
+            self.send_response(200)
+            self.send_header("Content-Type", "application/n-triples")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_POST = do_GET
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Secret)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", hits
+    server.shutdown()
+    server.server_close()

@@ -3,7 +3,6 @@ process on loopback. Federation (SSRF), a huge body, connections that never fini
 more connections than workers, CORS from an origin the operator did not name."""
 from __future__ import annotations
 
-import http.server
 import json
 import os
 import socket
@@ -23,33 +22,6 @@ PLANLINEAGE = str(Path(sys.executable).parent / "planlineage")
 SELECT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 WORKERS = 4
 CONN_TIMEOUT = 2
-
-
-@pytest.fixture(scope="module")
-def victim():
-    """A loopback HTTP server standing for an internal service: it records every request it gets."""
-    hits = []
-
-    class Secret(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            hits.append(self.path)
-            body = b"<http://x/secret> <http://x/p> \"internal secret\" ."
-            self.send_response(200)
-            self.send_header("Content-Type", "application/n-triples")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        do_POST = do_GET
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Secret)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", hits
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture(scope="module")

@@ -2,15 +2,13 @@
 
 The server is started from the files ``planlineage virtuoso-setup`` writes, its accounts given with
 the ``isql-vt`` line it prints. Each attack goes to the real server on loopback; a local HTTP
-listener counts every request the server makes on an attacker's behalf.
+listener (conftest ``victim``) counts every request the server makes on an attacker's behalf.
 """
 from __future__ import annotations
 
-import http.server
 import os
 import subprocess
 import sys
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -30,32 +28,6 @@ def _run(*args, env=None, timeout=600):
     base = {k: v for k, v in os.environ.items() if not k.startswith("PLANLINEAGE_")}
     return subprocess.run([PLANLINEAGE, *map(str, args)], capture_output=True, text=True, timeout=timeout,
                           env={**base, **(env or {})})
-
-
-@pytest.fixture(scope="module")
-def listener():
-    """A loopback HTTP server recording the paths it is asked for (what the SPARQL server fetched)."""
-    seen = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            seen.append(self.path)
-            body = b"<http://evil/s> <http://evil/p> \"secret of the host\" .\n"
-            self.send_response(200)
-            self.send_header("Content-Type", "text/plain")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        do_POST = do_GET
-
-        def log_message(self, *a):
-            pass
-
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{srv.server_address[1]}", seen
-    srv.shutdown()
 
 
 @pytest.fixture(scope="module")
@@ -142,20 +114,20 @@ def test_virtuoso_writer_builds_and_analysts_read(shared):
     "SELECT * WHERE { ?s ?p ?o } LIMIT 1",  # control: a plain query answers
 ], ids=["service", "sponge", "control"])
 @pytest.mark.parametrize("who", ["anonymous", "analyst"])
-def test_virtuoso_does_not_fetch_for_readers(shared, listener, attack, who):
+def test_virtuoso_does_not_fetch_for_readers(shared, victim, attack, who):
     anon, auth = shared
-    url, seen = listener
+    url, seen = victim
     before = len(seen)
     status, body = _send(anon, "query", attack.replace("{url}", url)) if who == "anonymous" else _send(
         auth, "query", attack.replace("{url}", url), "planlineage_analyst", PASSWORDS["PLANLINEAGE_ANALYST_PASSWORD"])
     assert len(seen) == before, f"the server fetched {seen[before:]}"
-    assert "secret of the host" not in body
+    assert "internal secret" not in body
     assert (status == 200) == ("LIMIT 1" in attack), body[:300]
 
 
-def test_virtuoso_load_refused_to_readers(shared, listener):
+def test_virtuoso_load_refused_to_readers(shared, victim):
     anon, _ = shared
-    url, seen = listener
+    url, seen = victim
     before = len(seen)
     status, _ = _send(anon, "update", f"LOAD <{url}/load.ttl> INTO GRAPH <https://w3id.org/planlineage/id/graph/doc/y>")
     assert status >= 400 and len(seen) == before
