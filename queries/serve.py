@@ -506,11 +506,11 @@ class Upstream:
         return True
 
     def _kill(self, engine: _Engine) -> None:
-        """SIGKILL, at once; the process is reaped in a thread of its own (a thread at nice 19 on a
-        busy machine can take seconds to exit: measured up to 2.8 s)."""
-        for tid in engine.niced:  # back to the normal policy, so that it exits at once
-            with suppress(OSError, AttributeError):
-                os.sched_setscheduler(tid, os.SCHED_OTHER, os.sched_param(0))
+        """SIGKILL, at once, with its priority back to normal first; the process is reaped in a thread
+        of its own. A process exits in its own time slices, and giving back the memory of a runaway
+        query takes CPU: at the lowest priority on a busy machine that took seconds (measured up to
+        2.8 s for a thread at nice 19) and, for a session at nice 19, more than 10 s (CI)."""
+        _normal_priority(engine.proc.pid)
         with suppress(OSError):
             engine.proc.kill()
         threading.Thread(target=self._reap, args=(engine,), daemon=True).start()
@@ -635,6 +635,7 @@ class Upstream:
         with self.lock:
             engines = [e for e in (self.current, *self.retired, self.spare, self.lane) if e is not None]
         for engine in engines:
+            _normal_priority(engine.proc.pid)
             with suppress(OSError):
                 engine.proc.kill()
         for engine in engines:
@@ -650,6 +651,19 @@ def _lowest_priority(tid: int) -> None:
     with suppress(OSError, AttributeError):
         os.setpriority(os.PRIO_PROCESS, tid, 19)
         os.sched_setscheduler(tid, os.SCHED_IDLE, os.sched_param(0))
+
+
+def _normal_priority(pid: int) -> None:
+    """Process ``pid``'s autogroup back to nice 0 and every thread of it (those it started for
+    connections inherit their parent's policy) back to SCHED_OTHER, nice 0, as far as allowed
+    (raising a priority needs CAP_SYS_NICE, except the autogroup's back to 0)."""
+    with suppress(OSError):
+        Path(f"/proc/{pid}/autogroup").write_text("0")
+    with suppress(OSError):
+        for name in os.listdir(f"/proc/{pid}/task"):
+            with suppress(OSError, AttributeError, ValueError):
+                os.sched_setscheduler(int(name), os.SCHED_OTHER, os.sched_param(0))
+                os.setpriority(os.PRIO_PROCESS, int(name), 0)
 
 
 def _port(call: _Call) -> int | None:

@@ -187,6 +187,16 @@ def _cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _state(pid: int) -> str:
+    """Process ``pid``'s state letter, nice, thread count and resident memory, from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        group = Path(f"/proc/{pid}/autogroup").read_text().strip()
+    except OSError:
+        return "gone"
+    return f"state {fields[0]}, nice {fields[16]}, {fields[17]} threads, rss {int(fields[21]) * 4 // 1024} MB, {group}"
+
+
 def test_attack_runaway_query_does_not_end_the_queries_of_others(corpus_store_dir, free_port, tmp_path):
     """While one client loops a query that runs to the time limit, the light queries of other
     clients, started and answered while it runs, all get their right answer; every runaway query is
@@ -228,6 +238,7 @@ def test_attack_runaway_query_does_not_end_the_queries_of_others(corpus_store_di
         while len(_engines(proc.pid)) > 3 and time.monotonic() < deadline:
             time.sleep(0.2)
         engines = _engines(proc.pid)
+        states = {pid: _state(pid) for pid in engines}  # what a failure shows: which one stayed, and how
         before = {pid: _cpu_seconds(pid) for pid in engines}
         time.sleep(2)
         after = {pid: _cpu_seconds(pid) for pid in engines}
@@ -241,7 +252,7 @@ def test_attack_runaway_query_does_not_end_the_queries_of_others(corpus_store_di
     assert set(answers) == {(200, triples)}, {a: answers.count(a) for a in set(answers)}
     during = [1 for start, end, _, _ in light if any(s < start and end < e for s, e, _, _ in slow)]
     assert len(during) > 20, (len(during), len(light))
-    assert len(engines) <= 3, engines
+    assert len(engines) <= 3, states
     assert busy < 0.5, f"the engines left used {busy:.2f} s of CPU in 2 s"
 
 
