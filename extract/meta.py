@@ -93,6 +93,29 @@ def _folded_types() -> dict[str, str]:
             for p in reversed(load_patterns()) if p["label"] == "DOC_TYPE"}
 
 
+def subjects(doc: Document) -> list[tuple[int, int]]:
+    """First and last line of the subject under every document-type heading of ``doc`` (a decision's
+    own, and the one of the plan it issues: "KẾ HOẠCH" after the signature)."""
+    from .nlp import find_spans
+
+    first = title_lines(doc)
+    out = [first] if first else []
+    for n in range(1, len(doc) + 1):
+        text = doc.line(n).strip(" *#\t")
+        # Not the enacting words "QUYẾT ĐỊNH:" before the articles.
+        if not text or len(text) > 40 or text != text.upper() or not text[:1].isalpha() or text.endswith(":"):
+            continue
+        if n > 1 and doc.line(n - 1).strip(" *#|\t"):  # a heading stands apart, not the end of a wrapped one
+            continue
+        text = normalize(text)
+        spans = [s for s in find_spans(text, "DOC_TYPE") if s.start_char == 0]
+        if spans and not text[max(s.end_char for s in spans):].strip(" .:"):
+            found = _subject_lines(doc, n)
+            if found and found not in out:
+                out.append(found)
+    return sorted(out)
+
+
 def title_lines(doc: Document) -> tuple[int, int] | None:
     """First and last line of the subject under the heading, or None without a heading."""
     found = heading_line(doc)

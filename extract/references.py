@@ -84,6 +84,8 @@ class Flow:
     text: str
     line_of: list[int]
     boundaries: list[int] = field(default_factory=list)
+    #: Offsets where a title (the subject under a heading) starts.
+    titles: set[int] = field(default_factory=set)
 
     def lines(self, start: int, end: int) -> list[int]:
         return [self.line_of[start], self.line_of[max(start, end - 1)]]
@@ -134,12 +136,18 @@ def _cue_rx() -> re.Pattern | None:
     return re.compile(rf"\s(?=({cue}))")
 
 
-def flow_text(doc: Document, title: tuple[int, int] | None = None) -> tuple[Flow, dict[int, int]]:
+def flow_text(doc: Document, titles: list[tuple[int, int]] = ()) -> tuple[Flow, dict[int, int]]:
     """Join the lines of ``doc`` into a :class:`Flow` and find its sentence starts.
+
+    titles: the first and last lines of the document's titles (the subjects under its headings):
+        each is a sentence of its own, and its start is in ``Flow.titles``.
 
     RETURNS (tuple[Flow, dict[int, int]]): the flow and {offset of a footnote start: footnote number}.
     """
     notes = _footnotes(doc)
+    title_start = {first for first, _ in titles}
+    title_edge = title_start | {last + 1 for _, last in titles}
+    titles = []
     pieces: list[str] = []
     line_of: list[int] = []
     starts: dict[int, int] = {}
@@ -160,7 +168,9 @@ def flow_text(doc: Document, title: tuple[int, int] | None = None) -> tuple[Flow
         if n in notes:
             starts[offset] = notes[n]
             boundaries.append(offset)
-        if title and n in (title[0], title[1] + 1):
+        if n in title_start:
+            titles.append(offset)
+        if n in title_edge:
             boundaries.append(offset)
         if _ITEM_START.match(line):
             boundaries.append(offset)
@@ -173,7 +183,7 @@ def flow_text(doc: Document, title: tuple[int, int] | None = None) -> tuple[Flow
     text = "".join(pieces)
     boundaries += [m.end() for m in re.finditer(r"[.:!?]\s+(?=[^\W\d_])", text) if text[m.end()].isupper()]
     boundaries += _cue_starts(text)
-    return Flow(text, line_of, sorted(set(boundaries))), starts
+    return Flow(text, line_of, sorted(set(boundaries)), set(titles)), starts
 
 
 @dataclass
@@ -261,7 +271,7 @@ def _relate(flow: Flow, mentions: list[Mention], footnote_at: dict[int, int]) ->
             list_rel = None
             owner = owner_of_note.get(footnote_at.get(sent), "self") if sent in footnote_at else "self"
             before = text[sent:m.start]
-            if _rx("implements_start").match(before):
+            if _rx("implements_start").match(before) or (sent in flow.titles and _rx("implements_title").match(before)):
                 list_rel = "implements"
                 m.relation = "implements" if owner == "self" else "cites"
                 m.parent = owner
@@ -278,6 +288,11 @@ def _relate(flow: Flow, mentions: list[Mention], footnote_at: dict[int, int]) ->
             elif ";" not in between and _rx("child_link").match(_PAREN.sub("", between)):
                 m.parent = prev.number
             elif _rx("connector").match(re.sub(r"\)\d{1,2}\b", ")", _PAREN.sub("", between))):
+                m.relation, m.parent = prev.relation, prev.parent
+            elif (list_rel and ";" not in between and prev.parent == (owner if list_rel == "implements" else None)
+                  and _rx("last_item").search(between)):
+                # The last item of a list, after its predecessor's subject: "...; Chỉ thị số 02-CT/TU
+                # ... về lãnh đạo cuộc bầu cử ... và Chỉ thị số 007/CT-UBND ...".
                 m.relation, m.parent = prev.relation, prev.parent
             else:
                 if ";" in between:
@@ -308,6 +323,14 @@ def _resolve_issuer(issuer: str | None, known: list[str], province: str | None) 
     return issuer
 
 
+def _symbol_case(number: str) -> str:
+    """``number`` in capitals with its symbol part in the case it is written ("1703/QĐ-TTG" ->
+    "1703/QĐ-TTg"), where issuers_symbols.tsv has a part in lower case."""
+    parts = re.split(r"([-/])", number)
+    mixed = {k.upper(): k for k in symbol_issuers() if k != k.upper()}
+    return "".join(mixed.get(p, p) for p in parts)
+
+
 def extract_references(doc: Document, plan: dict) -> tuple[list[dict], list[dict]]:
     """References and lineage of ``doc``.
 
@@ -316,7 +339,7 @@ def extract_references(doc: Document, plan: dict) -> tuple[list[dict], list[dict
     RETURNS (tuple[list[dict], list[dict]]): references (doc_type, number, date, issuer,
         relation, lines) once each, and lineage edges {child, parent} ("self" = this plan).
     """
-    flow, footnote_at = flow_text(doc, meta.title_lines(doc))
+    flow, footnote_at = flow_text(doc, meta.subjects(doc))
     own = fold(plan.get("number") or "")
     mentions = [m for m in find_mentions(flow) if fold(m.number) != own]
     parent_edges = _relate(flow, mentions, footnote_at)
@@ -331,10 +354,18 @@ def extract_references(doc: Document, plan: dict) -> tuple[list[dict], list[dict
                 and (not m.date or not f.date or m.date == f.date)]
         return same[0].number if same else m.number
 
+    # One symbol in capitals ("22/2013/QĐ-TTG", a title printed in capitals) and as written elsewhere
+    # ("22/2013/QĐ-TTg") is one document: the form as written wins, else the case of the symbol part.
+    written: dict[str, str] = {}
+    for m in mentions:
+        key = canonical(m)
+        if key.casefold() not in written or (written[key.casefold()] == written[key.casefold()].upper()
+                                             and key != key.upper()):
+            written[key.casefold()] = key if key != key.upper() else _symbol_case(key)
     by_number: dict[str, list[Mention]] = {}
     alias = {}
     for m in mentions:
-        key = canonical(m)
+        key = written[canonical(m).casefold()]
         alias[m.number] = key
         by_number.setdefault(key, []).append(m)
     known = [expand_abbreviations(m.issuer) for m in mentions if m.issuer]

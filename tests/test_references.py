@@ -154,3 +154,56 @@ def test_mid_sentence_thuc_hien_is_not_implements():
 def test_documents_without_number_are_not_references():
     refs, _ = run("Căn cứ Luật Ngân sách nhà nước; thực hiện Đề án của Trung ương.", PLAN)
     assert refs == {}
+
+
+def test_decision_title_that_issues_a_plan_implements_its_document_and_capitals_merge():
+    # A decision "VỀ BAN HÀNH KẾ HOẠCH TRIỂN KHAI THỰC HIỆN X" issues the plan that carries X out,
+    # though its preamble names X with "Căn cứ"; the symbol in capitals ("QĐ-TTG") is the one written
+    # "QĐ-TTg" in the preamble, and a capital-only one gets the symbol's case.
+    refs, edges = run(
+        "ỦY BAN NHÂN DÂN TỈNH A\nSố: 12/QĐ-UBND\n\nQUYẾT ĐỊNH\n"
+        "VỀ BAN HÀNH KẾ HOẠCH TRIỂN KHAI THỰC HIỆN THÔNG TƯ SỐ 09/2013/TT-BXD CỦA BỘ XÂY DỰNG "
+        "VỀ HƯỚNG DẪN THỰC HIỆN QUYẾT ĐỊNH SỐ 22/2013/QĐ-TTG CỦA THỦ TƯỚNG CHÍNH PHỦ\n\n"
+        "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH\n\n"
+        "Căn cứ Thông tư số 09/2013/TT-BXD ngày 01 tháng 7 năm 2013 của Bộ Xây dựng;\n"
+        "Căn cứ Quyết định số 22/2013/QĐ-TTg ngày 26 tháng 4 năm 2013 của Thủ tướng Chính phủ;\n\n"
+        "QUYẾT ĐỊNH:\n\nĐiều 1. Ban hành kèm theo Quyết định này Kế hoạch.\n\n"
+        "KẾ HOẠCH\n\nTHỰC HIỆN CHỈ THỊ SỐ 27/CT-TTG NGÀY 15 THÁNG 8 NĂM 2024\n\nI. MỤC ĐÍCH\n")
+    assert refs["09/2013/TT-BXD"]["relation"] == "implements"
+    assert set(refs) == {"09/2013/TT-BXD", "22/2013/QĐ-TTg", "27/CT-TTg"}
+    assert ("self", "09/2013/TT-BXD") in edges and ("09/2013/TT-BXD", "22/2013/QĐ-TTg") in edges
+    # The plan's own title, after the decision's articles, is a title too.
+    assert ("self", "27/CT-TTg") in edges
+
+
+def test_enacting_words_and_a_wrapped_section_heading_are_not_titles():
+    # "QUYẾT ĐỊNH:" before the articles and "BÁO CÁO" ending a wrapped heading start no title: the
+    # "thay thế" list after them keeps its relation to its last item.
+    refs, _ = run(
+        "QUYẾT ĐỊNH\nVỀ VIỆC BAN HÀNH KẾ HOẠCH PHÒNG CHỐNG THIÊN TAI\n\nQUYẾT ĐỊNH:\n"
+        "Điều 2. Quyết định này có hiệu lực kể từ ngày ký. Thay thế Quyết định số 3089/QĐ-UBND ngày "
+        "24 tháng 8 năm 2021 của Ủy ban nhân dân Thành phố; Quyết định số 1179/QĐ-UBND ngày 13 tháng 4 "
+        "năm 2022 của Ủy ban nhân dân tỉnh B.\n\nVII. CHẾ ĐỘ\nBÁO CÁO\n\n"
+        "Các đơn vị báo cáo theo Kế hoạch số 5/KH-UBND.\n")
+    assert refs["3089/QĐ-UBND"]["relation"] == refs["1179/QĐ-UBND"]["relation"] == "replaces"
+    assert refs["5/KH-UBND"]["relation"] == "cites"
+
+
+def test_last_item_of_a_list_after_its_predecessor_subject_keeps_the_relation():
+    refs, edges = run(
+        "KẾ HOẠCH\nPHÁT ĐỘNG PHONG TRÀO THI ĐUA\n\n"
+        "Thực hiện Chỉ thị số 46-CT/TW ngày 16/5/2025 của Bộ Chính trị về lãnh đạo cuộc bầu cử; "
+        "Chỉ thị số 02-CT/TU ngày 05/8/2025 của Ban Thường vụ Tỉnh ủy về lãnh đạo cuộc bầu cử nhiệm kỳ "
+        "2026 - 2031 và Chỉ thị số 007/CT-UBND ngày 06/10/2025 của UBND tỉnh về việc tổ chức cuộc bầu cử.\n")
+    assert {n for n, r in refs.items() if r["relation"] == "implements"} == {"46-CT/TW", "02-CT/TU", "007/CT-UBND"}
+    assert ("self", "007/CT-UBND") in edges
+
+
+def test_long_description_before_thuc_hien_links_child_to_parent():
+    # "... sửa đổi, bổ sung cập nhật Chương trình hành động của Chính phủ thực hiện Nghị quyết ...":
+    # eleven words between the two documents, still the first carries out the second.
+    _, edges = run(
+        "KẾ HOẠCH\nPHÁT TRIỂN KINH TẾ SỐ\n\n"
+        "Căn cứ Nghị quyết số 71/NQ-CP ngày 01/4/2025 của Chính phủ sửa đổi, bổ sung cập nhật Chương "
+        "trình hành động của Chính phủ thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị;\n")
+    assert edges == {("71/NQ-CP", "57-NQ/TW")}
