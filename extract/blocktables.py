@@ -208,10 +208,14 @@ def indicator_objectives(doc: Document) -> list[dict]:
                 continue
             if not result or not unit:
                 continue
+            # "%/năm": a rate per year, of unit "%".
+            rate = re.fullmatch(r"(.*\S)\s*/\s*năm", unit)
             for m in _VALUE.finditer(result):
+                if re.search(r"\d\s*%?\s*[-–]\s*$", result[:m.start(2)]):
+                    continue  # the upper bound of a range ("16 - 18"): the lower one is the target
                 value = float(m.group(2).replace(",", "."))
                 value = int(value) if value.is_integer() else value
                 text = f"{group}: {indicator}: {result} ({unit})" if group else f"{indicator}: {result} ({unit})"
-                out.append({"value": value, "unit": unit, "per": None,
+                out.append({"value": value, "unit": rate.group(1) if rate else unit, "per": "year" if rate else None,
                             "at_least": bool(m.group(1)) and m.group(1).lower() in _FLOOR, "text": collapse(text)})
     return out

@@ -30,7 +30,13 @@ from .normalize import collapse, fold, normalize_tones
 
 LABEL = "TARGET"
 # "/" between two letters ("lớp/năm") is a space for matching: same length, same offsets.
-_SLASH = re.compile(r"(?<=[^\W\d_])/(?=[^\W\d_])")
+_SLASH = re.compile(r"(?<=[^\W\d_]|%)/(?=[^\W\d_])")
+# "16-18" is a range of two numbers, "2021-2030" of two years: a space for matching as well.
+_RANGE_DASH = re.compile(r"(?<=\d)[-–](?=\d)")
+# A range: the lower bound is the target, with the unit stated after the upper one ("40 - 50 tổ
+# chức" -> 40 tổ chức, "16 - 18 (%/năm)" -> 16 %); the upper bound is no target of its own.
+_RANGE_NEXT = re.compile(r"\s*%?\s*(?:[-–]|đến)\s*(\d+(?:[.,]\d+)?)(?!\s*/\s*\d)")
+_RANGE_PREV = re.compile(r"(?:\d\s*%?\s*[-–]|\btừ\s+\d+(?:[.,]\d+)?\s*%?\s*đến)\s*$", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 # A number right after these words is an identifier or a date part, not a quantity.
@@ -83,7 +89,7 @@ def find_targets(text: str | None) -> list[dict]:
         return []
     from .nlp import find_spans
 
-    spans = find_spans(_SLASH.sub(" ", text), LABEL)
+    spans = find_spans(_RANGE_DASH.sub(" ", _SLASH.sub(" ", text)), LABEL)
     if not spans:
         return []
     doc = spans[0].doc
@@ -101,9 +107,19 @@ def find_targets(text: str | None) -> list[dict]:
             continue
         if s.start > 0 and doc[s.start - 1].lower_ in _NOT_QUANTITY:
             continue
-        if _YEAR.match(s.text) and s.start > 0 and doc[s.start - 1].lower_ in ("đến", "từ", "giai"):
+        if _YEAR.match(s.text) and s.start > 0 and doc[s.start - 1].lower_ in ("đến", "từ", "giai", "-", "–", "/"):
+            continue
+        if _RANGE_PREV.search(text, max(0, s.start_char - 40), s.start_char):
             continue
         i = s.end
+        upper = _RANGE_NEXT.match(text, s.end_char)
+        if upper and not piece(i, "percent") and (text[s.end_char:upper.start(1)].strip(" %") != "đến"
+                                                  or text[:s.start_char].rstrip().lower().endswith("từ")):
+            # The unit comes after the upper bound: look for it there.
+            after = [t for t in by_start if t >= s.end and doc[t].idx >= upper.end(1)]
+            i = min(after) if after else i
+            if i > s.end and doc[i - 1].idx + len(doc[i - 1]) > upper.end(1):
+                i = s.end
         rate = _RATE_UNIT.match(text, s.end_char)
         if rate and not all(w[:1].islower() and w.rstrip(",") not in ("năm", "quý", "tháng")
                             for w in rate.group(1).split()):

@@ -36,7 +36,7 @@ def test_targets_negative_gives_no_target(case):
 
 
 def test_targets_cases_collected():
-    assert len(CASES["cases"]) == 14
+    assert len(CASES["cases"]) == 20
     assert len(CASES["negative"]) == 5
 
 
@@ -52,3 +52,17 @@ def test_targets_never_raise_on_arbitrary_text(text):
     for t in find_targets(text):
         assert isinstance(t["value"], (int, float)) and t["unit"] and t["text"]
         assert t["per"] in (None, "year") and isinstance(t["at_least"], bool)
+
+
+def test_indicator_table_range_and_rate_per_year():
+    """An indicator table's '16 - 18' under unit '%/năm' is one objective, 16 % per year; '40 - 50'
+    (Tổ chức) is 40; a range's upper bound is no objective of its own."""
+    from planlineage.extract.blocktables import indicator_objectives
+
+    doc = Document.from_text(
+        "| TT | Chỉ tiêu | Đơn vị | Kết quả |\n|---|---|---|---|\n"
+        "| 1 | Số đơn đăng ký sáng chế tăng trung bình | %/năm | 16 - 18 |\n"
+        "| 2 | Tổ chức khoa học và công nghệ được xếp hạng | Tổ chức | 40 - 50 |\n"
+        "| 3 | Tỉ lệ doanh nghiệp đổi mới sáng tạo | % | ≥ 40 |\n", "x.md")
+    assert [(o["value"], o["unit"], o["per"], o["at_least"]) for o in indicator_objectives(doc)] == [
+        (16, "%", "year", False), (40, "Tổ chức", None, False), (40, "%", None, True)]
