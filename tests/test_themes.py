@@ -21,7 +21,7 @@ def test_themes_case(case):
 
 
 def test_themes_cases_collected():
-    assert len(CASES["cases"]) == 16
+    assert len(CASES["cases"]) == 18
 
 
 def test_themes_keywords_cover_every_theme_and_activity():
