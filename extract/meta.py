@@ -128,10 +128,14 @@ def _subject_lines(doc: Document, heading: int, stop=None) -> tuple[int, int] | 
     stop (callable | None): a test on a line's text that ends the subject before that line.
     """
     start = end = None
+    gap = False  # a blank line after the subject began
     for n in range(heading + 1, min(len(doc), heading + 30) + 1):
         text = normalize(doc.line(n))
         if not text:
+            gap = start is not None
             continue
+        if gap and _after_gap_ends(doc, start, end, n):
+            break
         if re.fullmatch(r"[-_=*.~ ]{3,}", text) or re.match(r"(?:[IVX]+|\d+)\.\s", text):
             break
         if start is not None and (re.match(r"(?:Thực hiện|Căn cứ|Triển khai|Xét|Theo|Nhằm|Để)\b", text)):
@@ -144,6 +148,30 @@ def _subject_lines(doc: Document, heading: int, stop=None) -> tuple[int, int] | 
         if end - start >= 12:
             break
     return (start, end) if start else None
+
+
+def _after_gap_ends(doc: Document, start: int, end: int, n: int) -> bool:
+    """After a blank line, line ``n`` is no longer the subject (lines ``start``-``end``) when the case
+    of its letters differs: a subject in capitals, then a line that is not; a sentence-case subject,
+    then a line mostly in capitals (a scanned stamp, the author's line), or a word or two alone before
+    such a line (a stamp's logo read as text)."""
+    subject = normalize(" ".join(doc.lines[start - 1:end]))
+    text = normalize(doc.line(n))
+    if subject == subject.upper():
+        return text != text.upper()
+    if _capitals(text):
+        return True
+    if len(text.split()) <= 2:
+        after = next((normalize(doc.line(k)) for k in range(n + 1, min(len(doc), n + 4) + 1)
+                      if doc.line(k).strip()), "")
+        return _capitals(after) or _noise(after)
+    return False
+
+
+def _capitals(text: str) -> bool:
+    """Most letters of ``text`` (at least 8 of them) are capitals."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 8 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
 _ODD_TOKEN = re.compile(r"[^\w\s.,;:()/&%\"“”'‘’–-]|[^\W\d_A-ZÀ-ỸĐ][A-ZÀÁẢÃẠĂẮẰẲẴẶÂẤẦẨẪẬĐÈÉẺẼẸÊẾỀỂỄỆÌÍỈĨỊÒÓỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÙÚỦŨỤƯỨỪỬỮỰỲÝỶỸỴ]")

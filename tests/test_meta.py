@@ -198,3 +198,16 @@ def test_every_real_plan_gets_an_issuer_without_the_motto():
                                             paragraph_lines=loaded.format == "docx"))
         assert p["issuer"] and "cộng hòa" not in p["issuer"].lower(), (path.name, p["issuer"])
         assert p["province"] is None or p["level"] != "central", (path.name, p)
+
+
+def test_title_ends_before_a_scanned_stamp_after_a_blank_line():
+    """A scan's stamp under the title ('Land' / 'CỔNG THÔNG fR ĐÊN TỬ CHÍNH PHÙ') and the author's
+    line are not part of a sentence-case title; a title wrapped over blank lines still joins."""
+    head = ("THỦ TƯỚNG CHÍNH PHỦ\nSố: 2229/QĐ-TTg\n\nQUYẾT ĐỊNH\n\n"
+            "Phê duyệt Chiến lược phát triển dịch vụ logistics Việt Nam\nthời kỳ 2025 - 2035, tầm nhìn đến 2050\n\n")
+    assert plan_text(head + "Land\n\nCỔNG THÔNG fR ĐÊN TỬ CHÍNH PHÙ\nĐ 2 - GiỒ:......G....\n\n"
+                     "THỦ TƯỚNG CHÍNH PHỦ\n\nCăn cứ Luật Tổ chức Chính phủ;\n")["title"] == (
+        "Phê duyệt Chiến lược phát triển dịch vụ logistics Việt Nam thời kỳ 2025 - 2035, tầm nhìn đến 2050")
+    assert plan_text("KẾ HOẠCH\n\nThực hiện Quyết định số 1703/QĐ-TTg ngày 31/12/2024 của\n\n"
+                     "Thủ tướng Chính phủ về công tác tiêu chuẩn\n\nI. MỤC ĐÍCH\n")["title"] == (
+        "Thực hiện Quyết định số 1703/QĐ-TTg ngày 31/12/2024 của Thủ tướng Chính phủ về công tác tiêu chuẩn")
