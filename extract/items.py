@@ -43,6 +43,8 @@ from .normalize import collapse, cue_key, fold, fold_chars
 
 LEXICON = Path(__file__).resolve().parent / "lexicon" / "layout_cues.json"
 FIELDS = ("lead", "cooperate", "period", "product")
+#: Key beside the fields: the lead that a unit heading gave the items under it.
+_HEADING = "heading_lead"
 _BULLETS = ("dash", "plus", "star")
 
 #: Numbering families that always open the outer levels, outermost first.
@@ -295,9 +297,14 @@ def _make(node: Node, path: list[Node], labels: dict, group: str | None, layout:
         if k in ("lead", "cooperate") and not _names_unit(v):
             continue  # "Kiểm tra việc chủ trì ..." names an activity, not a unit
         fields.setdefault(k, v)
+    from .units import HEADING_LEAD
+
+    # The lead a heading gave (no label or clause of the item replaced it) is a name and nothing else.
+    whole = [HEADING_LEAD] if fields.get("lead") and fields.get("lead") == labels.get(_HEADING) else []
     return RawTask(ref=_ref(path) or None, text=collapse(text.lstrip("-–—+* ")), group=group,
                    lead=fields.get("lead"), cooperate=fields.get("cooperate"), period=fields.get("period"),
-                   product=fields.get("product"), lines=lines or (node.block.lines[0], _last_line(node)), layout=layout)
+                   product=fields.get("product"), lines=lines or (node.block.lines[0], _last_line(node)), layout=layout,
+                   notes=whole)
 
 
 def _last_line(node: Node) -> int:
@@ -376,7 +383,7 @@ def _walk(node: Node, path: list[Node], labels: dict, group: str | None, out: li
         return
     unit = _heading_unit(node)
     if unit:
-        own["lead"] = unit  # "1. Sở Y tế" over its items: the heading names who does them
+        own["lead"] = own[_HEADING] = unit  # "1. Sở Y tế" over its items: the heading names who does them
     if subs and "lead" not in own:
         intro = _intro_lead(node, subs[0])
         if intro:
@@ -590,13 +597,13 @@ def _duties(node: Node, path: list[Node], lead: str, out: list[RawTask]) -> None
             if u and (c.items() or not u[1]) and c.kind not in _BULLETS:
                 _assign_node(c, path + [c], out)
                 continue
-            out.append(_make(c, path + [c], {"lead": lead}, None, "assignment"))
+            out.append(_make(c, path + [c], {"lead": lead, _HEADING: lead}, None, "assignment"))
         return
     head = _unit_heading(node.text)
     rest = head[1] if head else ""
     text = collapse(" ".join([rest] + [p.text for p in node.paras()]))
     if text:
-        out.append(_make(node, path, {"lead": lead}, None, "assignment", text))
+        out.append(_make(node, path, {"lead": lead, _HEADING: lead}, None, "assignment", text))
 
 
 def _assign_node(node: Node, path: list[Node], out: list[RawTask]) -> None:

@@ -51,6 +51,9 @@ _DISTRIBUTIVE = re.compile(r"^(?:các|những)\s+([^\W\d_]+(?:\s+[^\W\d_]+)?)\s*
 _PAREN = re.compile(r"(?!(?<=\s)\s)\s*\([^()]*\)")
 _DASH = re.compile(r"(?!(?<=\s)\s)\s*[-–—]\s*")
 _BOUNDARY = re.compile(r";|\.(?:\s|$)")
+#: Note of a raw task whose lead is a heading naming only units ("5. Các chủ đầu tư xây dựng và
+#: kinh doanh hạ tầng Khu công nghiệp" over its duties): the whole heading is the name.
+HEADING_LEAD = "lead named by a heading"
 
 
 @lru_cache(maxsize=1)
@@ -272,10 +275,12 @@ def _cut_at_verb(name: str) -> str:
 
 
 @lru_cache(maxsize=16384)
-def clean_name(name: str) -> str:
+def clean_name(name: str, whole: bool = False) -> str:
     """One unit name as the schema writes it.
 
     name (str): a unit as cut from a cell (abbreviations already expanded).
+    whole (bool): the name stands alone (a heading over the unit's duties), so a verb inside
+        it is part of the name ("Các chủ đầu tư xây dựng và kinh doanh hạ tầng").
     RETURNS (str): the name, '' when nothing is left.
 
     >>> clean_name("Chi Cục Quản lý thị trường tỉnh.")
@@ -285,7 +290,8 @@ def clean_name(name: str) -> str:
     """
     name = collapse(_PAREN.sub("", name))
     name = re.sub(r"^(?:và|với|cùng)\s+", "", name, flags=re.IGNORECASE)
-    name = _cut_at_verb(name)
+    if not whole:
+        name = _cut_at_verb(name)
     name = name.strip(" ,;.:-–—*+•")
     if not name:
         return ""
@@ -298,10 +304,12 @@ def clean_name(name: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def split_units(cell: str | None) -> list[str]:
+def split_units(cell: str | None, whole: bool = False) -> list[str]:
     """Units listed in one lead or cooperating cell.
 
     cell (str | None): the cell (or the list after "Cơ quan phối hợp:").
+    whole (bool): the cell is a heading that names only units (:data:`HEADING_LEAD`): no
+        duty follows a name inside it, so no verb ends one.
     RETURNS (list[str]): unit names in order, each once; [] for an empty or "-" cell.
 
     >>> split_units("Sở Khoa học và Công nghệ, Thanh tra tỉnh, Sở Công Thương")
@@ -332,7 +340,7 @@ def split_units(cell: str | None) -> list[str]:
     else:
         for seg in re.split(r"[;\n]", text):
             names.extend(_split_segment(seg.strip()))
-    return _unique(clean_name(n) for n in names)
+    return _unique(clean_name(n, whole) for n in names)
 
 
 def _unique(names) -> list[str]:
@@ -441,7 +449,7 @@ def task_units(raw, plan: dict | None = None) -> tuple[list[str], list[str]]:
         current rules, accepted so that record assembly stays uniform.
     RETURNS (tuple[list[str], list[str]]): (lead, cooperate), full names, each once.
     """
-    lead = split_units(raw.lead)
+    lead = split_units(raw.lead, whole=HEADING_LEAD in raw.notes)
     coop = split_units(raw.cooperate)
     if raw.layout != "table":
         said_lead, said_coop = subject_units(raw.text)

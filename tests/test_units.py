@@ -51,3 +51,21 @@ def test_units_never_raise_on_arbitrary_text(text):
     assert isinstance(split_units(text), list)
     lead, coop = task_units(RawTask(ref=None, text=text, lead=text, cooperate=text, layout="bullets"), {})
     assert all(isinstance(n, str) and n for n in lead + coop)
+
+
+def _plan_tasks(body: str) -> list[dict]:
+    from planlineage.extract.record import extract_text
+
+    text = "ỦY BAN NHÂN DÂN TỈNH X\nSố: 1/KH-UBND\nKẾ HOẠCH\nThực hiện công tác Y\n" + body
+    return extract_text(text, "synthetic.txt")["tasks"]
+
+
+def test_units_heading_over_duties_is_a_whole_name():
+    """Invented, in the layout of real 19 (IV. TỔ CHỨC THỰC HIỆN): a heading that names only a unit
+    keeps the activity words of its name ('xây dựng' is no verb there), while a cell still ends
+    a name at its verb."""
+    tasks = _plan_tasks("I. TỔ CHỨC THỰC HIỆN\n1. Sở Y tế\n- Theo dõi, đôn đốc các đơn vị.\n"
+                        "2. Các chủ đầu tư xây dựng và kinh doanh hạ tầng khu công nghiệp\n"
+                        "- Tạo điều kiện về mặt bằng cho việc lắp đặt thiết bị.\n")
+    assert [t["lead"] for t in tasks] == [["Sở Y tế"], ["Các chủ đầu tư xây dựng và kinh doanh hạ tầng khu công nghiệp"]]
+    assert split_units("Sở Y tế xây dựng kế hoạch") == ["Sở Y tế"]
