@@ -190,6 +190,12 @@ def _noise(text: str) -> bool:
 _CAPTION = re.compile(r"(?!(?<=\s)\s)\(?\s*(?:Ban hành\s+)?[Kk]èm theo\b")
 
 
+def attached_plan_line(doc: Document) -> int | None:
+    """Line of the heading of the plan that a decision (or resolution) issues, None for a plan."""
+    found = heading_line(doc)
+    return _attached_heading(doc, found) if found and found[1] in cues()["decision_types"] else None
+
+
 def _attached_heading(doc: Document, found: tuple[int, str]) -> int | None:
     """Line of the heading of the plan a decision issues ("KẾ HOẠCH", "CHƯƠNG TRÌNH HÀNH ĐỘNG CỦA ...")."""
     from .nlp import find_spans

@@ -115,9 +115,17 @@ def split_sections(doc: Document) -> list[Section]:
     """
     found = []
     end_of_body = len(doc)
+    attached = None  # a decision's end ("Nơi nhận:") comes before the plan it issues
     for n in range(1, len(doc) + 1):
         line = doc.line(n)
         if is_end_line(line):
+            if attached is None:
+                from .meta import attached_plan_line
+
+                attached = attached_plan_line(doc) or 0
+            if attached > n:
+                found = []  # the decision's own part: the plan's sections start at its heading
+                continue
             end_of_body = n - 1
             break
         h = heading(line)

@@ -32,11 +32,11 @@ LABEL = "TARGET"
 # "/" between two letters ("lớp/năm") is a space for matching: same length, same offsets.
 _SLASH = re.compile(r"(?<=[^\W\d_]|%)/(?=[^\W\d_])")
 # "16-18" is a range of two numbers, "2021-2030" of two years: a space for matching as well.
-_RANGE_DASH = re.compile(r"(?<=\d)[-–](?=\d)")
+_RANGE_DASH = re.compile(r"(?<=[\d%])[-–](?=\d)")
 # A range: the lower bound is the target, with the unit stated after the upper one ("40 - 50 tổ
 # chức" -> 40 tổ chức, "16 - 18 (%/năm)" -> 16 %); the upper bound is no target of its own.
 _RANGE_NEXT = re.compile(r"\s*%?\s*(?:[-–]|đến)\s*(\d+(?:[.,]\d+)?)(?!\s*/\s*\d)")
-_RANGE_PREV = re.compile(r"(?:\d\s*%?\s*[-–]|\btừ\s+\d+(?:[.,]\d+)?\s*%?\s*đến)\s*$", re.IGNORECASE)
+_RANGE_PREV = re.compile(r"(?:\d\s*(?:%|[^\W\d_]+(?:\s+[^\W\d_]+){0,2})?\s*[-–]|\btừ\s+\d+(?:[.,]\d+)?\s*%?\s*đến)\s*$", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 # A number right after these words is an identifier or a date part, not a quantity.
@@ -53,6 +53,9 @@ _ITEM_MARK = re.compile(r"^\s*(?:[-+•*]|[a-zđ][.)]|\d{1,2}(?:\.\d{1,2})*[.)])
 
 
 def _number(text: str) -> float | int:
+    """A number as Vietnamese writes it: "," before decimals, "." between thousands ("46.200")."""
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", text):
+        return int(text.replace(".", ""))
     value = float(text.replace(",", "."))
     return int(value) if value.is_integer() else value
 

@@ -36,7 +36,7 @@ def test_targets_negative_gives_no_target(case):
 
 
 def test_targets_cases_collected():
-    assert len(CASES["cases"]) == 20
+    assert len(CASES["cases"]) == 22
     assert len(CASES["negative"]) == 5
 
 
@@ -66,3 +66,14 @@ def test_indicator_table_range_and_rate_per_year():
         "| 3 | Tỉ lệ doanh nghiệp đổi mới sáng tạo | % | ≥ 40 |\n", "x.md")
     assert [(o["value"], o["unit"], o["per"], o["at_least"]) for o in indicator_objectives(doc)] == [
         (16, "%", "year", False), (40, "Tổ chức", None, False), (40, "%", None, True)]
+
+
+def test_objectives_of_the_plan_a_decision_issues():
+    """A decision ends ('Nơi nhận:') before the plan it issues: the plan's MỤC TIÊU still counts."""
+    doc = Document.from_text(
+        "ỦY BAN NHÂN DÂN TỈNH A\nSố: 5/QĐ-UBND\n\nQUYẾT ĐỊNH\nVề việc ban hành Kế hoạch xuất khẩu\n\n"
+        "Điều 1. Ban hành kèm theo Quyết định này Kế hoạch xuất khẩu.\n\nNơi nhận:\n- Như Điều 3;\n\n"
+        "KẾ HOẠCH\nXuất khẩu sản phẩm hàng hóa giai đoạn 2026 - 2030\n\n"
+        "I. MỤC TIÊU\n\n1. Phấn đấu giá trị hàng hóa xuất khẩu đến năm 2030 đạt 400 triệu USD.\n\n"
+        "II. GIẢI PHÁP\n\n1. Xây dựng vùng nguyên liệu đạt 50 ha.\n", "x.txt")
+    assert [(o["value"], o["unit"]) for o in extract_objectives(doc)] == [(400, "triệu USD")]
