@@ -50,6 +50,8 @@ _DISTRIBUTIVE = re.compile(r"^(?:các|những)\s+([^\W\d_]+(?:\s+[^\W\d_]+)?)\s*
 # No start inside a run of spaces (the start before it matches the same): linear (issue #15).
 _PAREN = re.compile(r"(?!(?<=\s)\s)\s*\([^()]*\)")
 _DASH = re.compile(r"(?!(?<=\s)\s)\s*[-–—]\s*")
+# A dash with a space on at least one side (a hyphen inside a word is no separator).
+_SPACED_DASH = re.compile(r"\s+[-–—]\s*|\s*[-–—]\s+")
 _BOUNDARY = re.compile(r";|\.(?:\s|$)")
 #: Note of a raw task whose lead is a heading naming only units ("5. Các chủ đầu tư xây dựng và
 #: kinh doanh hạ tầng Khu công nghiệp" over its duties): the whole heading is the name.
@@ -193,13 +195,32 @@ def _area_split(piece: str) -> list[str]:
     return [p for p in out if p]
 
 
+def _dash_split(piece: str) -> list[str]:
+    """Split a piece at a spaced dash between two proper names of bodies ("Ban Công tác đặc biệt -
+    Ủy ban Chuyên trách Chính phủ"). A dash inside one name stays: its right side starts no body
+    ("Lao động - Thương binh và Xã hội", "Văn hóa – Xã hội"), or names a body alone, as the
+    bodies of one office do ("Văn phòng Hội đồng nhân dân – Ủy ban nhân dân", "HĐND - UBND xã")."""
+    parts = _SPACED_DASH.split(piece)
+    if len(parts) < 2:
+        return [piece]
+    out = [parts[0]]
+    for part in parts[1:]:
+        part = part.strip()
+        if _head(out[-1].strip()) is not None and _is_proper(part) and not _shared_office(out[-1], part):
+            out.append(part)
+        else:
+            out[-1] = out[-1].rstrip() + " - " + part
+    return out
+
+
 def _pieces(segment: str) -> list[tuple[str, str]]:
-    """(joiner, piece) pairs of a segment split at ',' and 'và'."""
+    """(joiner, piece) pairs of a segment split at ',' and 'và' (and a dash between two bodies)."""
     out: list[tuple[str, str]] = []
     for i, part in enumerate(segment.split(",")):
         for j, sub in enumerate(re.split(r"\s+và\s+", part)):
             joiner = "" if i == 0 and j == 0 else ("và" if j > 0 else ",")
-            for k, bit in enumerate(_area_split(sub.strip())):
+            bits = [b for d in _dash_split(sub.strip()) for b in _area_split(d.strip())]
+            for k, bit in enumerate(bits):
                 if bit:
                     out.append((joiner if k == 0 else "|", bit))
     return out
