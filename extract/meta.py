@@ -32,6 +32,8 @@ LEXICON = Path(__file__).resolve().parent / "lexicon"
 #: A space left by a line wrap inside a document symbol ("38- CT/TW", "599/KH-" + "UBND").
 _SIGNATURE = re.compile(r"(?!(?<=\s)\s)\s*(?:TM|T/M)\s*[./]?\s*(.+)")  # no start inside a run of spaces (issue #15)
 WRAPPED_GAP = re.compile(r"(?<=[0-9A-Za-zĐđ][/-])\s+(?=[0-9A-ZĐ])")
+#: A space typed before the hyphen of a symbol ("78/2021/NĐ -CP"): group 1 is the symbol so far.
+SPACED_DASH = re.compile(r"(\d/(?:\d{4}/)?[A-ZĐ][A-ZĐa-z&]*)\s+(?=[-–][A-ZĐ])")
 
 
 def _tsv(name: str) -> list[list[str]]:
@@ -56,7 +58,7 @@ def join_wrapped(text: str) -> str:
     text (str): lines joined with spaces or newlines.
     RETURNS (str): one line, e.g. "Kế hoạch số 599/KH-UBND" from "Kế hoạch số 599/KH-\\nUBND".
     """
-    return WRAPPED_GAP.sub("", collapse(text))
+    return SPACED_DASH.sub(r"\1", WRAPPED_GAP.sub("", collapse(text)))
 
 
 # ---------------------------------------------------------------- title

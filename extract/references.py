@@ -174,8 +174,8 @@ def flow_text(doc: Document, titles: list[tuple[int, int]] = ()) -> tuple[Flow, 
             boundaries.append(offset)
         if _ITEM_START.match(line):
             boundaries.append(offset)
-        if "/" in line or "-" in line:  # WRAPPED_GAP needs one of them
-            line = meta.WRAPPED_GAP.sub("", line)
+        if "/" in line or "-" in line:  # WRAPPED_GAP and SPACED_DASH need one of them
+            line = meta.SPACED_DASH.sub(r"\1", meta.WRAPPED_GAP.sub("", line))
         pieces.append(line)
         line_of.extend([n] * len(line))
         offset += len(line)

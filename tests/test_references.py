@@ -207,3 +207,9 @@ def test_long_description_before_thuc_hien_links_child_to_parent():
         "Căn cứ Nghị quyết số 71/NQ-CP ngày 01/4/2025 của Chính phủ sửa đổi, bổ sung cập nhật Chương "
         "trình hành động của Chính phủ thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị;\n")
     assert edges == {("71/NQ-CP", "57-NQ/TW")}
+
+
+def test_space_typed_before_the_hyphen_of_a_symbol():
+    refs, _ = run("KẾ HOẠCH\nPHÒNG CHỐNG THIÊN TAI\n\nCăn cứ Nghị định số 78/2021/NĐ-CP ngày 01 tháng 8 năm 2021 "
+                  "của Chính phủ; sửa đổi một số điều của Nghị định số 78/2021/NĐ -CP ngày 01 tháng 8 năm 2021;\n")
+    assert set(refs) == {"78/2021/NĐ-CP"}
