@@ -50,6 +50,8 @@ _DISTRIBUTIVE = re.compile(r"^(?:các|những)\s+([^\W\d_]+(?:\s+[^\W\d_]+)?)\s*
 # No start inside a run of spaces (the start before it matches the same): linear (issue #15).
 _PAREN = re.compile(r"(?!(?<=\s)\s)\s*\([^()]*\)")
 _DASH = re.compile(r"(?!(?<=\s)\s)\s*[-–—]\s*")
+# A name written as its abbreviation only ("VTV", "TTXVN", "VCCI"): capitals and digits.
+_ACRONYM = re.compile(r"[A-ZĐ][A-ZĐ0-9&]+")
 # A dash with a space on at least one side (a hyphen inside a word is no separator).
 _SPACED_DASH = re.compile(r"\s+[-–—]\s*|\s*[-–—]\s+")
 _BOUNDARY = re.compile(r";|\.(?:\s|$)")
@@ -148,14 +150,17 @@ def _joins(prev: str, piece: str, joiner: str, distributive: bool) -> bool:
     """Whether ``piece`` continues the unit that ends with ``prev``."""
     a, b = _member_suffix(prev), _member_prefix(piece)
     head = _head(piece)
+    q_prev, q_piece = _strip_collective(prev)[0].strip().lower(), _strip_collective(piece)[0].strip().lower()
+    if q_prev and q_piece and q_prev != q_piece:
+        return False  # "Các thành phố ... và một số tỉnh": another quantifier, another group of bodies
     # A longer name that merely starts with a member ("Tỉnh đoàn" after "... tỉnh") is its own unit.
     longer = head is not None and len(head.text) > len(b or "")
     if a and b and _members()[a] & _members()[b] and not _is_proper(piece) and not longer:
         return True
     if _strip_collective(piece)[0]:
         return False
-    if head is not None:
-        return False
+    if head is not None or _ACRONYM.fullmatch(piece.strip()):
+        return False  # "VTV, VOV, TTXVN": an abbreviated name is a body of its own
     return not (distributive and joiner == ",")
 
 
@@ -289,6 +294,9 @@ def _cut_at_verb(name: str) -> str:
         before = name[: m.start()].split()
         if before and before[-1].lower() in lexicon()["collective_starts"]:
             continue  # "các tổ chức trong nước": a noun here, not a verb
+        word, prev = m.group(0).strip().lower(), _member_suffix(name[: m.start()].rstrip(" ,"))
+        if prev and word in _members() and _members()[prev] & _members()[word]:
+            continue  # "Cơ quan tổ chức có liên quan": two members of one list, the comma left out
         if len(before) >= 2 and _head(name[: m.start()]) is not None:
             return name[: m.start()]
         break
