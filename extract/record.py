@@ -96,8 +96,8 @@ def _outside_tables(doc: Document, tasks: list[RawTask]) -> list[RawTask]:
 def extract_document(doc: Document) -> dict:
     """Extraction record of an already loaded :class:`Document` (never raises on odd text)."""
     plan = meta.extract_plan(doc)
-    refs, lineage = references.extract_references(doc, plan)
     raw_tasks = read_tasks(doc)
+    refs, lineage = references.extract_references(doc, plan, [r.lines for r in raw_tasks])
     from .diagnostics import task_warnings  # issue #11: a tasks section that yields nothing is said
 
     return {

@@ -331,11 +331,14 @@ def _symbol_case(number: str) -> str:
     return "".join(mixed.get(p, p) for p in parts)
 
 
-def extract_references(doc: Document, plan: dict) -> tuple[list[dict], list[dict]]:
+def extract_references(doc: Document, plan: dict, task_lines=()) -> tuple[list[dict], list[dict]]:
     """References and lineage of ``doc``.
 
     doc (Document): the loaded document.
     plan (dict): its plan metadata (``number`` is excluded; ``province`` resolves "UBND tỉnh").
+    task_lines: the (first, last) lines of its tasks: a "thay thế" there says what a task's product
+        replaces ("Xây dựng Nghị định ... (thay thế Nghị định số 87/2021/NĐ-CP)"), not this plan, so
+        the document it names is cited.
     RETURNS (tuple[list[dict], list[dict]]): references (doc_type, number, date, issuer,
         relation, lines) once each, and lineage edges {child, parent} ("self" = this plan).
     """
@@ -343,6 +346,13 @@ def extract_references(doc: Document, plan: dict) -> tuple[list[dict], list[dict
     own = fold(plan.get("number") or "")
     mentions = [m for m in find_mentions(flow) if fold(m.number) != own]
     parent_edges = _relate(flow, mentions, footnote_at)
+    spans = sorted(task_lines)
+    for m in mentions:
+        if m.relation == "replaces":
+            line = flow.line_of[m.start]
+            i = bisect.bisect_right(spans, (line, float("inf"))) - 1
+            if i >= 0 and spans[i][0] <= line <= spans[i][1]:
+                m.relation = "cites"
 
     # Merge: a bare number ("Kế hoạch số 298") joins the full form of the same type.
     full = [m for m in mentions if not m.number.isdigit()]

@@ -213,3 +213,21 @@ def test_space_typed_before_the_hyphen_of_a_symbol():
     refs, _ = run("KẾ HOẠCH\nPHÒNG CHỐNG THIÊN TAI\n\nCăn cứ Nghị định số 78/2021/NĐ-CP ngày 01 tháng 8 năm 2021 "
                   "của Chính phủ; sửa đổi một số điều của Nghị định số 78/2021/NĐ -CP ngày 01 tháng 8 năm 2021;\n")
     assert set(refs) == {"78/2021/NĐ-CP"}
+
+
+def test_thay_the_inside_a_task_is_what_the_task_replaces_not_this_plan():
+    """'(thay thế Nghị định số 87/2021/NĐ-CP)' in a task row says what the decree to be drafted
+    replaces: the plan cites 87/2021/NĐ-CP; its own 'Quyết định này thay thế ...' still replaces."""
+    from planlineage.extract.record import extract_text
+
+    record = extract_text(
+        "ỦY BAN NHÂN DÂN TỈNH A\nSố: 7/KH-UBND\n\nKẾ HOẠCH\nPhát triển giáo dục\n\n"
+        "Kế hoạch này thay thế Kế hoạch số 3/KH-UBND ngày 02/01/2024 của Ủy ban nhân dân tỉnh.\n\n"
+        "II. NHIỆM VỤ\n\n"
+        "| TT | Nội dung nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian |\n|---|---|---|---|---|\n"
+        "| 1 | Xây dựng Nghị định về học phí (thay thế Nghị định số 87/2021/NĐ-CP) | Sở Giáo dục và Đào tạo "
+        "| Sở Tài chính | 2025 |\n"
+        "| 2 | Tổ chức tập huấn cho giáo viên | Sở Giáo dục và Đào tạo | Sở Nội vụ | 2026 |\n", "x.md")
+    relation = {r["number"]: r["relation"] for r in record["references"]}
+    assert len(record["tasks"]) == 2
+    assert relation == {"3/KH-UBND": "replaces", "87/2021/NĐ-CP": "cites"}
