@@ -54,7 +54,7 @@ _TOP = ("upper", "roman")
 @lru_cache(maxsize=1)
 def cues() -> dict:
     return read_json(LEXICON, ("section_skip", "section_assign", "section_tasks", "label_headings",
-                               "table_columns", "body_end", "indicator_content", "content_labels", "section_tasks_explicit", "time_openers", "part_words", "table_ref", "table_not_lead", "detail_kinds", "unit_prefixes", "group_skip"),
+                               "table_columns", "body_end", "indicator_content", "content_labels", "section_tasks_explicit", "time_openers", "part_words", "table_ref", "table_not_lead", "detail_kinds", "unit_prefixes", "group_skip", "criteria_leadin"),
                      "layout cue lexicon")
 
 
@@ -270,6 +270,30 @@ def _is_heading_only(node: Node) -> bool:
     return t.endswith(":") or node.block.heading or not t.endswith((".", ";", "!", "?", "…"))
 
 
+def _criteria_leadin(text: str) -> bool:
+    """A line that announces criteria, requirements or priority rules ("... có một trong các điều
+    kiện sau:", "... theo thứ tự ưu tiên sau đây:"): what follows it is no task."""
+    if not text.rstrip().endswith(":"):
+        return False
+    k = key(text).strip()
+    return _has(k, cues()["criteria_leadin"]) and re.search(r"(?:^|\s)sau(?: day)?$", k) is not None
+
+
+def _announced_criteria(node: Node) -> set[int]:
+    """ids of the bullets of ``node`` that a criteria lead-in paragraph just before them announces."""
+    out, open_ = set(), False
+    for c in node.children:
+        if c.block is None:
+            continue
+        if c.kind == "para":
+            open_ = _criteria_leadin(c.text)
+        elif c.kind in _BULLETS and open_:
+            out.add(id(c))
+        else:
+            open_ = False
+    return out
+
+
 def _task_children(node: Node) -> list[Node]:
     detail = set(cues()["detail_kinds"])
     subs = [c for c in node.items() if _labels_of(c) is None]
@@ -367,6 +391,13 @@ def _walk(node: Node, path: list[Node], labels: dict, group: str | None, out: li
         if lab:
             own.update(lab)
     subs = _task_children(node)
+    if node.block is not None and node.kind not in _TOP and subs and _criteria_leadin(node.text):
+        return  # "1.2. ... có một trong các điều kiện sau:" over the conditions
+    if subs:
+        criteria = _announced_criteria(node)
+        if criteria and all(id(c) in criteria for c in subs):
+            return  # a group of rules ("... theo thứ tự ưu tiên sau đây:" and its list), no action
+        subs = [c for c in subs if id(c) not in criteria]
     if node.block is not None and node.kind not in _TOP and node.kind not in _BULLETS and subs and any(
             key(node.text).startswith(c) for c in cues()["group_skip"]):
         return  # "1. Mục tiêu phát triển" inside a section of contents: what to reach, not tasks
@@ -395,8 +426,8 @@ def _walk(node: Node, path: list[Node], labels: dict, group: str | None, out: li
     if not subs:
         if node.block is None or _labels_of(node) is not None or node.kind in _TOP:
             return  # a section with a sentence and no item is not a task
-        if node.kind == "para":
-            return
+        if node.kind == "para" or key(node.text).startswith("la "):
+            return  # "1.1. Là người có tên trong danh sách ...": who qualifies, not an action
         text, lines = None, None
         paras = [p for p in node.paras() if _labels_of(p) is None]
         if _is_heading_only(node) and paras:
