@@ -55,6 +55,9 @@ _ACRONYM = re.compile(r"[A-ZĐ][A-ZĐ0-9&]+")
 # A dash with a space on at least one side (a hyphen inside a word is no separator).
 _SPACED_DASH = re.compile(r"\s+[-–—]\s*|\s*[-–—]\s+")
 _BOUNDARY = re.compile(r";|\.(?:\s|$)")
+# Clauses of a bullet that may each name their doer: also inside a parenthesised note
+# ("(Giao Công an tỉnh tham mưu)").
+_SUBJECT_BOUNDARY = re.compile(r";|\.(?:\s|$)|[()]")
 #: Note of a raw task whose lead is a heading naming only units ("5. Các chủ đầu tư xây dựng và
 #: kinh doanh hạ tầng Khu công nghiệp" over its duties): the whole heading is the name.
 HEADING_LEAD = "lead named by a heading"
@@ -415,21 +418,44 @@ def subject_units(text: str | None) -> tuple[list[str], list[str]]:
     if not text:
         return lead, coop
     verbs = lexicon()["subject_verbs"]
-    for clause in _clauses(_expand(normalize(text))):
-        clause = re.sub(r"^(?:giao|đề nghị)\s+", "", clause, flags=re.IGNORECASE)
-        if _head(clause) is None:
-            continue
+    listed: list[str] = []  # a first clause that only lists units: the subjects go on after its ';'
+    for i, clause in enumerate(_SUBJECT_BOUNDARY.split(_expand(normalize(text)))):
+        clause = re.sub(r"^(?:giao|đề nghị)\s+", "", clause.strip(), flags=re.IGNORECASE)
+        clause = _after_opener(clause)
+        if not starts_with_unit(clause):
+            listed = []
+            continue  # "Tổ chức tập huấn ...": the verb "organise", not an organisation
         found = _word_at(clause, verbs["lead"] + verbs["cooperate"], 1)
         if found is None:
+            listed = split_units(clause) if i == 0 and len(clause.split()) <= 20 else []
             continue
         subject = clause[: found[0]].strip(" ,")
         if not subject or len(subject.split()) > 20:
+            listed = []
             continue
-        if fold(subject) in lexicon().get("verb_heads", []):
-            continue  # "Tổ chức tập huấn ...": the verb "organise", not an organisation
-        units = split_units(subject)
+        units = listed + split_units(subject)
+        listed = []
         (coop if found[1] in verbs["cooperate"] else lead).extend(units)
     return lead, coop
+
+
+def _after_opener(clause: str) -> str:
+    """A clause without the adverbial phrase it opens with ("Trên cơ sở đề nghị của ..., Sở Xây
+    dựng chủ trì ...", "Căn cứ ..., các thôn ấp, tổ dân phố tổ chức ..."): from the first comma
+    after which a unit and its verb follow; the clause as it is when none does."""
+    openers = lexicon().get("clause_openers", [])
+    label = re.match(r"^[^:]{1,80}:\s+", clause)
+    if label and any(clause[label.end():].lower().startswith(o + " ") for o in openers):
+        clause = clause[label.end():]  # "Hướng dẫn và tiếp nhận hồ sơ: Căn cứ ..., các thôn ấp ..."
+    low = clause.lower()
+    if not any(low.startswith(o + " ") for o in openers):
+        return clause
+    verbs = lexicon()["subject_verbs"]
+    for m in re.finditer(r",\s+", clause):
+        rest = clause[m.end():]
+        if starts_with_unit(rest) and _word_at(rest, verbs["lead"] + verbs["cooperate"], 1) is not None:
+            return rest
+    return clause
 
 
 def partner_units(text: str | None) -> list[str]:
