@@ -321,6 +321,10 @@ def _make(node: Node, path: list[Node], labels: dict, group: str | None, layout:
         if k in ("lead", "cooperate") and not _names_unit(v):
             continue  # "Kiểm tra việc chủ trì ..." names an activity, not a unit
         fields.setdefault(k, v)
+    if "period" not in inline:
+        own = _own_time(text)
+        if own:
+            fields["period"] = own  # "... (từ 17/12/2025 đến 25/01/2026)." beats its group's "Đợt 1: ..."
     from .units import HEADING_LEAD
 
     # The lead a heading gave (no label or clause of the item replaced it) is a name and nothing else.
@@ -329,6 +333,25 @@ def _make(node: Node, path: list[Node], labels: dict, group: str | None, layout:
                    lead=fields.get("lead"), cooperate=fields.get("cooperate"), period=fields.get("period"),
                    product=fields.get("product"), lines=lines or (node.block.lines[0], _last_line(node)), layout=layout,
                    notes=whole)
+
+
+_TRAILING_PAREN = re.compile(r"\(([^()]{4,80})\)\s*[.;]?\s*$")
+
+
+def _own_time(text: str) -> str | None:
+    """A task's own dates in a parenthesis that ends it ("(từ 17/12/2025 đến 25/01/2026)"), or None."""
+    from .dates import parse_dates, time_spans
+
+    m = _TRAILING_PAREN.search(text)
+    if not m:
+        return None
+    inner = m.group(1).strip()
+    if re.fullmatch(r"(?:ngày\s*)?\d{1,2}/\d{1,2}/\d{4}", inner, re.IGNORECASE):
+        return None  # "(ngày 15/3/2026)": the day of an event the task names, not its own time
+    spans = time_spans(inner)
+    if not spans or spans[0][1] > 4:
+        return None
+    return inner if any(parse_dates(inner)) else None
 
 
 def _last_line(node: Node) -> int:
