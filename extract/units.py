@@ -491,7 +491,7 @@ def partner_units(text: str | None) -> list[str]:
             if stop is not None:
                 phrase = phrase[: stop[0]]
             phrase = re.split(r"[(:]", phrase)[0].strip(" ,")
-            if phrase and _head(phrase) is not None:
+            if phrase and starts_with_unit(phrase):  # "phối hợp tổ chức hội nghị": a verb, no partner
                 out.extend(split_units(phrase))
     return _unique(out)
 
