@@ -22,7 +22,7 @@ def test_dates_case(case):
 
 
 def test_dates_cases_collected():
-    assert len(CASES["cases"]) == 23
+    assert len(CASES["cases"]) == 24
 
 
 @settings(max_examples=80, deadline=None)
