@@ -221,16 +221,36 @@ def _dash_split(piece: str) -> list[str]:
     return out
 
 
+def _same_head_split(piece: str) -> list[str]:
+    """Split a piece where a second name with the same head noun starts, capitalised, with no
+    separator between (a table cell holding one name a line: "Bộ Thông tin và Truyền thông Bộ Khoa
+    học và Công nghệ"): one body never holds another body of its own kind in its name."""
+    from .nlp import find_spans
+
+    first = _head(piece)
+    if first is None or _strip_collective(piece)[0]:
+        return [piece]
+    cuts = [s.start_char for s in find_spans(piece, ("UNIT",))
+            if s.start_char > first.end_char and fold(s.text) == fold(first.text) and piece[s.start_char].isupper()
+            and piece[: s.start_char].rstrip()[-1:].isalpha()
+            and not piece[: s.start_char].rstrip().lower().endswith(" và")]
+    if not cuts:
+        return [piece]
+    bounds = [0] + cuts + [len(piece)]
+    return [piece[a:b].strip() for a, b in zip(bounds, bounds[1:]) if piece[a:b].strip()]
+
+
 def _pieces(segment: str) -> list[tuple[str, str]]:
     """(joiner, piece) pairs of a segment split at ',' and 'và' (and a dash between two bodies)."""
     out: list[tuple[str, str]] = []
     for i, part in enumerate(segment.split(",")):
-        for j, sub in enumerate(re.split(r"\s+và\s+", part)):
-            joiner = "" if i == 0 and j == 0 else ("và" if j > 0 else ",")
-            bits = [b for d in _dash_split(sub.strip()) for b in _area_split(d.strip())]
-            for k, bit in enumerate(bits):
-                if bit:
-                    out.append((joiner if k == 0 else "|", bit))
+        for n, name in enumerate(_same_head_split(part.strip())):
+            for j, sub in enumerate(re.split(r"\s+và\s+", name)):
+                joiner = "|" if n > 0 and j == 0 else "" if i == 0 and j == 0 else ("và" if j > 0 else ",")
+                bits = [b for d in _dash_split(sub.strip()) for b in _area_split(d.strip())]
+                for k, bit in enumerate(bits):
+                    if bit:
+                        out.append((joiner if k == 0 else "|", bit))
     return out
 
 
