@@ -282,7 +282,8 @@ def _split_segment(segment: str, distributive: bool = False) -> list[str]:
         elif units and joiner in (",", "và") and _joins(last_piece, piece, joiner, distributive):
             units[-1] += (", " if joiner == "," else " và ") + piece
         elif (units and joiner == "," and not distributive and _strip_collective(units[-1])[0]
-              and piece[:1].islower() and _member_prefix(piece) and not _strip_collective(piece)[0]):
+              and piece[:1].islower() and _member_prefix(piece) and not _strip_collective(piece)[0]
+              and _member_prefix(piece) not in lexicon().get("own_list_members", [])):
             # "Các Bộ, ngành, cơ quan liên quan": lower-case common nouns go on with the collective.
             units[-1] += ", " + piece
         else:
