@@ -323,6 +323,29 @@ def _resolve_issuer(issuer: str | None, known: list[str], province: str | None) 
     return issuer
 
 
+def _purpose_implements(doc: Document, flow: Flow, mentions: list[Mention], edges: list) -> None:
+    """The purpose section (MỤC ĐÍCH) says what the plan carries out: a document named right after
+    "thực hiện (có hiệu quả)", "cụ thể hóa", "triển khai" there ("... góp phần thực hiện hiệu quả
+    Nghị quyết số 57-NQ/TW") is implemented by this plan, unless the sentence gave it a parent."""
+    from .sections import split_sections
+
+    purposes = [(s.start, s.end) for s in split_sections(doc) if "muc dich" in fold(s.title)]
+    if not purposes:
+        return
+    cue = _rx("purpose_implements")
+    for m in mentions:
+        line = flow.line_of[m.start]
+        if m.parent is not None or m.relation == "implements" or not any(a <= line <= b for a, b in purposes):
+            continue
+        before = flow.text[max(0, m.start - 120):m.start]
+        before = re.split(r"[;.:,]", before)[-1]
+        found = cue.search(before)
+        # "Kế hoạch của Thủ tướng Chính phủ thực hiện Chỉ thị ...": another document carries it out.
+        if found and not any(re.search(rf"(?<!\w){w}(?!\w)", before[:found.start()].lower()) for w in type_words()):
+            m.relation, m.parent = "implements", "self"
+            edges.append(("self", m.number))
+
+
 def _symbol_case(number: str) -> str:
     """``number`` in capitals with its symbol part in the case it is written ("1703/QĐ-TTG" ->
     "1703/QĐ-TTg"), where issuers_symbols.tsv has a part in lower case."""
@@ -346,6 +369,7 @@ def extract_references(doc: Document, plan: dict, task_lines=()) -> tuple[list[d
     own = fold(plan.get("number") or "")
     mentions = [m for m in find_mentions(flow) if fold(m.number) != own]
     parent_edges = _relate(flow, mentions, footnote_at)
+    _purpose_implements(doc, flow, mentions, parent_edges)
     spans = sorted(task_lines)
     for m in mentions:
         if m.relation == "replaces":

@@ -231,3 +231,18 @@ def test_thay_the_inside_a_task_is_what_the_task_replaces_not_this_plan():
     relation = {r["number"]: r["relation"] for r in record["references"]}
     assert len(record["tasks"]) == 2
     assert relation == {"3/KH-UBND": "replaces", "87/2021/NĐ-CP": "cites"}
+
+
+def test_purpose_section_names_what_the_plan_carries_out():
+    """In MỤC ĐÍCH, '... góp phần ... thực hiện hiệu quả Nghị quyết số 57-NQ/TW' makes this plan
+    implement it; 'Kế hoạch của Thủ tướng Chính phủ thực hiện Chỉ thị ...' is another document's."""
+    refs, edges = run(
+        "KẾ HOẠCH\nPHÁT TRIỂN HẠ TẦNG SỐ\n\n"
+        "Căn cứ Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị;\n\n"
+        "I. MỤC ĐÍCH, YÊU CẦU\n\n1. Mục đích\n\n"
+        "- Phát triển hạ tầng số, góp phần tăng trưởng kinh tế số và thực hiện hiệu quả Nghị quyết số "
+        "57-NQ/TW của Bộ Chính trị.\n"
+        "- Bám sát Kế hoạch của Thủ tướng Chính phủ thực hiện Chỉ thị số 38-CT/TW.\n\n"
+        "II. NHIỆM VỤ\n\n1. Xây dựng trạm 5G.\n")
+    assert refs["57-NQ/TW"]["relation"] == "implements" and ("self", "57-NQ/TW") in edges
+    assert refs["38-CT/TW"]["relation"] == "cites" and ("self", "38-CT/TW") not in edges
