@@ -173,8 +173,9 @@ def _areas_by_length() -> list[str]:
     return sorted(lexicon()["area_nouns"], key=len, reverse=True)
 
 
-def _area_split(piece: str) -> list[str]:
-    """Split a piece where a unit head follows an area noun with no comma between."""
+def _area_split(piece: str, continued: bool = False) -> list[str]:
+    """Split a piece where a unit head follows an area noun with no comma between (``continued``:
+    the piece goes on a list after a comma or 'và')."""
     from .nlp import find_spans
 
     areas = _areas_by_length()
@@ -190,8 +191,10 @@ def _area_split(piece: str) -> list[str]:
             continue
         before = piece[: s.start_char].rstrip().lower()
         before = re.sub(r"[/]", " ", before)
-        # "Tỉnh đoàn" is one name: the area noun must follow a name, not start the piece.
-        if any(before.endswith(" " + a) for a in areas):
+        # "Tỉnh đoàn" is one name: the area noun must follow a name, not start the piece, unless
+        # it ends a list of areas and a capitalised name follows ("xã, phường, đặc khu Sở Tài chính").
+        if any(before.endswith(" " + a) or (continued and before == a and piece[s.start_char].isupper())
+               for a in areas):
             cuts.append(s.start_char)
     if not cuts:
         return [piece]
@@ -234,6 +237,10 @@ def _same_head_split(piece: str) -> list[str]:
             if s.start_char > first.end_char and fold(s.text) == fold(first.text) and piece[s.start_char].isupper()
             and piece[: s.start_char].rstrip()[-1:].isalpha()
             and not piece[: s.start_char].rstrip().lower().endswith(" và")]
+    # "Sở Tài chính Các sở, ngành": a capitalised 'Các' inside a piece opens the next name.
+    starts = "|".join(re.escape(w.capitalize()) for w in lexicon()["collective_starts"])
+    cuts += [m.start(1) for m in re.finditer(rf"[^\W\d_]\s+({starts})\s", piece) if m.start(1) > first.end_char]
+    cuts = sorted(set(cuts))
     if not cuts:
         return [piece]
     bounds = [0] + cuts + [len(piece)]
@@ -247,7 +254,7 @@ def _pieces(segment: str) -> list[tuple[str, str]]:
         for n, name in enumerate(_same_head_split(part.strip())):
             for j, sub in enumerate(re.split(r"\s+và\s+", name)):
                 joiner = "|" if n > 0 and j == 0 else "" if i == 0 and j == 0 else ("và" if j > 0 else ",")
-                bits = [b for d in _dash_split(sub.strip()) for b in _area_split(d.strip())]
+                bits = [b for d in _dash_split(sub.strip()) for b in _area_split(d.strip(), i > 0 or j > 0)]
                 for k, bit in enumerate(bits):
                     if bit:
                         out.append((joiner if k == 0 else "|", bit))
