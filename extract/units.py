@@ -352,6 +352,8 @@ def clean_name(name: str, whole: bool = False) -> str:
     name = re.sub(r"^(?:và|với|cùng)\s+", "", name, flags=re.IGNORECASE)
     if not whole:
         name = _cut_at_verb(name)
+    # "Bộ Khoa học và Công nghệ với các tiêu chuẩn ...": what the unit answers for, not its name.
+    name = re.split(r"\s+với\s+(?=[^\W\d_]*[a-zđ])(?![A-ZĐ])", name, maxsplit=1)[0]
     name = name.strip(" ,;.:-–—*+•")
     if not name:
         return ""
