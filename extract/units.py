@@ -55,9 +55,6 @@ _ACRONYM = re.compile(r"[A-ZĐ][A-ZĐ0-9&]+")
 # A dash with a space on at least one side (a hyphen inside a word is no separator).
 _SPACED_DASH = re.compile(r"\s+[-–—]\s*|\s*[-–—]\s+")
 _BOUNDARY = re.compile(r";|\.(?:\s|$)")
-# Clauses of a bullet that may each name their doer: also inside a parenthesised note
-# ("(Giao Công an tỉnh tham mưu)").
-_SUBJECT_BOUNDARY = re.compile(r";|\.(?:\s|$)|[()]")
 #: Note of a raw task whose lead is a heading naming only units ("5. Các chủ đầu tư xây dựng và
 #: kinh doanh hạ tầng Khu công nghiệp" over its duties): the whole heading is the name.
 HEADING_LEAD = "lead named by a heading"
@@ -449,7 +446,11 @@ def subject_units(text: str | None) -> tuple[list[str], list[str]]:
         return lead, coop
     verbs = lexicon()["subject_verbs"]
     listed: list[str] = []  # a first clause that only lists units: the subjects go on after its ';'
-    for i, clause in enumerate(_SUBJECT_BOUNDARY.split(_expand(normalize(text)))):
+    text = _expand(normalize(text))
+    # A parenthesised note is a clause of its own ("(Giao Công an tỉnh tham mưu)"); the sentence
+    # around it goes on without it.
+    notes = [m.group(0)[1:-1] for m in re.finditer(r"\([^()]*\)", text)]
+    for i, clause in enumerate(_clauses(_PAREN.sub(" ", text)) + notes):
         clause = re.sub(r"^(?:giao|đề nghị)\s+", "", clause.strip(), flags=re.IGNORECASE)
         clause = _after_opener(clause)
         if not starts_with_unit(clause):
@@ -472,7 +473,7 @@ def subject_units(text: str | None) -> tuple[list[str], list[str]]:
 def _after_opener(clause: str) -> str:
     """A clause without the adverbial phrase it opens with ("Trên cơ sở đề nghị của ..., Sở Xây
     dựng chủ trì ...", "Căn cứ ..., các thôn ấp, tổ dân phố tổ chức ..."): from the first comma
-    after which a unit and its verb follow; the clause as it is when none does."""
+    (or 'thì') after which a unit and its verb follow; the clause as it is when none does."""
     openers = lexicon().get("clause_openers", [])
     label = re.match(r"^[^:]{1,80}:\s+", clause)
     if label and any(clause[label.end():].lower().startswith(o + " ") for o in openers):
@@ -481,7 +482,7 @@ def _after_opener(clause: str) -> str:
     if not any(low.startswith(o + " ") for o in openers):
         return clause
     verbs = lexicon()["subject_verbs"]
-    for m in re.finditer(r",\s+", clause):
+    for m in re.finditer(r",\s+|\s+thì\s+", clause):  # "Trường hợp ... thì Ủy ban nhân dân xã có trách nhiệm"
         rest = clause[m.end():]
         if starts_with_unit(rest) and _word_at(rest, verbs["lead"] + verbs["cooperate"], 1) is not None:
             return rest
