@@ -277,6 +277,14 @@ def _shared_office(unit: str, piece: str) -> bool:
     return _office_body(last) and _office_body(piece)
 
 
+def _bare_head(unit: str) -> bool:
+    """True for a unit that opens with a collective member noun alone ("Bộ", "Bộ, cơ quan ngang
+    bộ"): a kind of body, not one body."""
+    first = unit.split(",")[0].strip()
+    head = _head(first)
+    return head is not None and head.end_char == len(first) and first.lower() in _members()
+
+
 def _split_segment(segment: str, distributive: bool = False) -> list[str]:
     units: list[str] = []
     last_piece = ""
@@ -285,10 +293,11 @@ def _split_segment(segment: str, distributive: bool = False) -> list[str]:
             units[-1] += (", " if joiner == "," else " và ") + piece
         elif units and joiner in (",", "và") and _joins(last_piece, piece, joiner, distributive):
             units[-1] += (", " if joiner == "," else " và ") + piece
-        elif (units and joiner == "," and not distributive and _strip_collective(units[-1])[0]
+        elif (units and joiner == "," and not distributive and (_strip_collective(units[-1])[0] or _bare_head(units[-1]))
               and piece[:1].islower() and _member_prefix(piece) and not _strip_collective(piece)[0]
               and _member_prefix(piece) not in lexicon().get("own_list_members", [])):
-            # "Các Bộ, ngành, cơ quan liên quan": lower-case common nouns go on with the collective.
+            # "Các Bộ, ngành, cơ quan liên quan": lower-case common nouns go on with the collective;
+            # so they do after a head noun alone, which names a kind of body ("Bộ, cơ quan ngang bộ").
             units[-1] += ", " + piece
         else:
             units.append(piece)
