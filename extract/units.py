@@ -473,6 +473,9 @@ def subject_units(text: str | None) -> tuple[list[str], list[str]]:
         if not subject or len(subject.split()) > 20:
             listed = []
             continue
+        if subject.lower() in _members():
+            listed = []
+            continue  # "Cơ quan chủ trì, thành phần ...": a kind of body, no unit
         units = listed + split_units(subject)
         listed = []
         (coop if found[1] in verbs["cooperate"] else lead).extend(units)
