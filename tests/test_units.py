@@ -30,9 +30,9 @@ def test_units_negative_names_no_unit(case):
 
 
 def test_units_cases_collected():
-    assert len(CASES["cases"]) == 40
+    assert len(CASES["cases"]) == 41
     assert len(CASES["negative"]) == 8
-    assert len({c["label"] for c in CASES["cases"] + CASES["negative"]}) == 48
+    assert len({c["label"] for c in CASES["cases"] + CASES["negative"]}) == 49
 
 
 def test_units_names_are_expanded_and_capitalised(corpus_files):
