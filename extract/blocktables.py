@@ -209,9 +209,9 @@ def indicator_objectives(doc: Document) -> list[dict]:
             if not result or not unit:
                 continue
             # "%/năm": a rate per year, of unit "%".
-            rate = re.fullmatch(r"(.*\S)\s*/\s*năm", unit)
+            rate = re.fullmatch(r"([^/]*[^/\s])\s*/\s*năm", unit)
             for m in _VALUE.finditer(result):
-                if re.search(r"\d\s*%?\s*[-–]\s*$", result[:m.start(2)]):
+                if re.search(r"\d\s*(?:%\s*)?[-–]\s*$", result[:m.start(2)]):
                     continue  # the upper bound of a range ("16 - 18"): the lower one is the target
                 value = float(m.group(2).replace(",", "."))
                 value = int(value) if value.is_integer() else value

@@ -335,7 +335,7 @@ def _make(node: Node, path: list[Node], labels: dict, group: str | None, layout:
                    notes=whole)
 
 
-_TRAILING_PAREN = re.compile(r"\(([^()]{4,80})\)\s*[.;]?\s*$")
+_TRAILING_PAREN = re.compile(r"\(([^()]{4,80})\)\s*(?:[.;]\s*)?$")
 
 
 def _own_time(text: str) -> str | None:

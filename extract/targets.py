@@ -35,8 +35,10 @@ _SLASH = re.compile(r"(?<=[^\W\d_]|%)/(?=[^\W\d_])")
 _RANGE_DASH = re.compile(r"(?<=[\d%])[-–](?=\d)")
 # A range: the lower bound is the target, with the unit stated after the upper one ("40 - 50 tổ
 # chức" -> 40 tổ chức, "16 - 18 (%/năm)" -> 16 %); the upper bound is no target of its own.
-_RANGE_NEXT = re.compile(r"\s*%?\s*(?:[-–]|đến)\s*(\d+(?:[.,]\d+)?)(?!\s*/\s*\d)")
-_RANGE_PREV = re.compile(r"(?:\d\s*(?:%|[^\W\d_]+(?:\s+[^\W\d_]+){0,2})?\s*[-–]|\btừ\s+\d+(?:[.,]\d+)?\s*%?\s*đến)\s*$", re.IGNORECASE)
+# Linear (issue #15): no start inside a run of spaces, and no two white-space runs side by side.
+_RANGE_NEXT = re.compile(r"(?!(?<=\s)\s)\s*(?:%\s*)?(?:[-–]|đến)\s*(\d+(?:[.,]\d+)?)(?!\s*/\s*\d)")
+_RANGE_PREV = re.compile(r"(?:\d\s*(?:(?:%|[^\W\d_]+(?:\s+[^\W\d_]+){0,2})\s*)?[-–]"
+                         r"|\btừ\s+\d+(?:[.,]\d+)?\s*(?:%\s*)?đến)\s*$", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 # A number right after these words is an identifier or a date part, not a quantity.

@@ -22,7 +22,7 @@ from spacy.util import compile_prefix_regex, compile_suffix_regex
 
 from planlineage.extract import nlp, references
 from planlineage.extract.document import Document
-from planlineage.extract.meta import title_lines
+from planlineage.extract.meta import subjects
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +32,7 @@ def texts(corpus_files) -> list[str]:
     for path in corpus_files:
         doc = Document.from_text(path.read_text(encoding="utf-8"), path.name)
         out += doc.lines
-        out.append(references.flow_text(doc, title_lines(doc))[0].text)
+        out.append(references.flow_text(doc, subjects(doc))[0].text)
     words = " ".join(out).split()
     rng = random.Random(0)
     digits = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Nd"]
