@@ -53,7 +53,7 @@ _DASH = re.compile(r"(?!(?<=\s)\s)\s*[-–—]\s*")
 # A name written as its abbreviation only ("VTV", "TTXVN", "VCCI"): capitals and digits.
 _ACRONYM = re.compile(r"[A-ZĐ][A-ZĐ0-9&]+")
 # A dash with a space on at least one side (a hyphen inside a word is no separator).
-_SPACED_DASH = re.compile(r"\s+[-–—]\s*|\s*[-–—]\s+")
+_SPACED_DASH = re.compile(r"(?!(?<=\s)\s)(?:\s+[-–—]\s*|[-–—]\s+)")
 _BOUNDARY = re.compile(r";|\.(?:\s|$)")
 #: Note of a raw task whose lead is a heading naming only units ("5. Các chủ đầu tư xây dựng và
 #: kinh doanh hạ tầng Khu công nghiệp" over its duties): the whole heading is the name.
@@ -359,7 +359,7 @@ def clean_name(name: str, whole: bool = False) -> str:
     if not whole:
         name = _cut_at_verb(name)
     # "Bộ Khoa học và Công nghệ với các tiêu chuẩn ...": what the unit answers for, not its name.
-    name = re.split(r"\s+với\s+(?=[^\W\d_]*[a-zđ])(?![A-ZĐ])", name, maxsplit=1)[0]
+    name = re.split(r"(?!(?<=\s)\s)\s+với\s+(?=[^\W\d_]*[a-zđ])(?![A-ZĐ])", name, maxsplit=1)[0]
     name = name.strip(" ,;.:-–—*+•")
     if not name:
         return ""
@@ -494,7 +494,7 @@ def _after_opener(clause: str) -> str:
     if not any(low.startswith(o + " ") for o in openers):
         return clause
     verbs = lexicon()["subject_verbs"]
-    for m in re.finditer(r",\s+|\s+thì\s+", clause):  # "Trường hợp ... thì Ủy ban nhân dân xã có trách nhiệm"
+    for m in re.finditer(r",\s+|(?!(?<=\s)\s)\s+thì\s+", clause):  # "Trường hợp ... thì Ủy ban nhân dân xã có trách nhiệm"
         rest = clause[m.end():]
         if starts_with_unit(rest) and _word_at(rest, verbs["lead"] + verbs["cooperate"], 1) is not None:
             return rest
