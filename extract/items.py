@@ -54,7 +54,8 @@ _TOP = ("upper", "roman")
 @lru_cache(maxsize=1)
 def cues() -> dict:
     return read_json(LEXICON, ("section_skip", "section_assign", "section_tasks", "label_headings",
-                               "table_columns", "body_end", "indicator_content", "content_labels", "section_tasks_explicit", "time_openers", "part_words", "table_ref", "table_not_lead", "detail_kinds", "unit_prefixes", "group_skip", "criteria_leadin"),
+                               "table_columns", "body_end", "indicator_content", "content_labels", "section_tasks_explicit", "time_openers", "part_words", "table_ref", "table_not_lead", "detail_kinds", "unit_prefixes", "group_skip", "criteria_leadin",
+                               "criteria_tail", "definition_openers"),
                      "layout cue lexicon")
 
 
@@ -276,7 +277,7 @@ def _criteria_leadin(text: str) -> bool:
     if not text.rstrip().endswith(":"):
         return False
     k = key(text).strip()
-    return _has(k, cues()["criteria_leadin"]) and re.search(r"(?:^|\s)sau(?: day)?$", k) is not None
+    return _has(k, cues()["criteria_leadin"]) and any(k == t or k.endswith(" " + t) for t in cues()["criteria_tail"])
 
 
 def _announced_criteria(node: Node) -> set[int]:
@@ -449,7 +450,7 @@ def _walk(node: Node, path: list[Node], labels: dict, group: str | None, out: li
     if not subs:
         if node.block is None or _labels_of(node) is not None or node.kind in _TOP:
             return  # a section with a sentence and no item is not a task
-        if node.kind == "para" or key(node.text).startswith("la "):
+        if node.kind == "para" or _has(" ".join(key(node.text).split()[:1]), cues()["definition_openers"]):
             return  # "1.1. Là người có tên trong danh sách ...": who qualifies, not an action
         text, lines = None, None
         paras = [p for p in node.paras() if _labels_of(p) is None]

@@ -329,7 +329,7 @@ def _purpose_implements(doc: Document, flow: Flow, mentions: list[Mention], edge
     Nghị quyết số 57-NQ/TW") is implemented by this plan, unless the sentence gave it a parent."""
     from .sections import split_sections
 
-    purposes = [(s.start, s.end) for s in split_sections(doc) if "muc dich" in fold(s.title)]
+    purposes = [(s.start, s.end) for s in split_sections(doc) if any(t in fold(s.title) for t in cues()["purpose_titles"])]
     if not purposes:
         return
     cue = _rx("purpose_implements")
@@ -349,9 +349,14 @@ def _purpose_implements(doc: Document, flow: Flow, mentions: list[Mention], edge
 def _symbol_case(number: str) -> str:
     """``number`` in capitals with its symbol part in the case it is written ("1703/QĐ-TTG" ->
     "1703/QĐ-TTg"), where issuers_symbols.tsv has a part in lower case."""
-    parts = re.split(r"([-/])", number)
-    mixed = {k.upper(): k for k in symbol_issuers() if k != k.upper()}
-    return "".join(mixed.get(p, p) for p in parts)
+    mixed = _mixed_case_symbols()
+    return "".join(mixed.get(p, p) for p in re.split(r"([-/])", number))
+
+
+@lru_cache(maxsize=1)
+def _mixed_case_symbols() -> dict[str, str]:
+    """Symbol parts written in mixed case, by their capitals ("TTG" -> "TTg")."""
+    return {k.upper(): k for k in symbol_issuers() if k != k.upper()}
 
 
 def extract_references(doc: Document, plan: dict, task_lines=()) -> tuple[list[dict], list[dict]]:
